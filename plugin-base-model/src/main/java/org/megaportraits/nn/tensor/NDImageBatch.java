@@ -1,0 +1,164 @@
+package org.megaportraits.nn.tensor;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.megaportraits.sdk.InvalidInputException;
+import org.megaportraits.sdk.image.ImageBatch;
+import org.megaportraits.sdk.image.RgbImage;
+
+/**
+ * An {@link ImageBatch} backed by an N x C x H x W NDArray with values in [0, 1]. It owns a manager
+ * of its own (a child of the one given), so closing the batch frees exactly its tensor.
+ */
+public final class NDImageBatch implements ImageBatch {
+
+    private final NDManager manager;
+    private final NDArray pixels;
+    private volatile boolean closed;
+
+    private NDImageBatch(NDManager manager, NDArray pixels) {
+        this.manager = manager;
+        this.pixels = pixels;
+    }
+
+    /**
+     * Wraps a tensor; the tensor is moved into a new child manager of {@code parent} owned by the
+     * batch. The caller must not close the tensor itself.
+     */
+    public static NDImageBatch wrap(NDManager parent, NDArray nchw) {
+        Shape s = nchw.getShape();
+        if (s.dimension() != 4 || (s.get(1) != 3 && s.get(1) != 1)) {
+            throw new IllegalArgumentException("image batch must be N x {1,3} x H x W, got " + s);
+        }
+        NDManager own = parent.newSubManager(nchw.getDevice());
+        nchw.attach(own);
+        return new NDImageBatch(own, nchw);
+    }
+
+    /**
+     * The batch as a float tensor on {@code manager}'s device. Without a copy when the batch is
+     * already a tensor there: the array then still belongs to the batch. Otherwise a copy owned by
+     * {@code manager}. Either way the caller never closes the result itself: use a manager scoped
+     * to the call.
+     */
+    public static NDArray toTensor(ImageBatch batch, NDManager manager) {
+        Optional<NDArray> nd = batch.unwrap(NDArray.class);
+        if (nd.isPresent()) {
+            NDArray a = nd.get();
+            if (a.getDevice().equals(manager.getDevice())) {
+                return a;
+            }
+            NDArray moved = a.toDevice(manager.getDevice(), true);
+            moved.attach(manager);
+            return moved;
+        }
+        return fromHost(batch.toHost(), manager);
+    }
+
+    /** Uploads host images as an N x 3 x H x W float tensor in [0, 1]. */
+    public static NDArray fromHost(List<RgbImage> images, NDManager manager) {
+        RgbImage first = images.get(0);
+        int w = first.width();
+        int h = first.height();
+        ByteBuffer buf = ByteBuffer.allocateDirect(images.size() * w * h * 3);
+        for (RgbImage im : images) {
+            if (im.width() != w || im.height() != h) {
+                throw new InvalidInputException("images of a batch differ in size", "resize them to one size first");
+            }
+            buf.put(im.rgb());
+        }
+        buf.flip();
+        try (NDManager scratch = manager.newSubManager()) {
+            NDArray hwc = scratch.create(buf, new Shape(images.size(), h, w, 3), DataType.UINT8);
+            NDArray nchw = hwc.toType(DataType.FLOAT32, false).div(255f).transpose(0, 3, 1, 2);
+            nchw.attach(manager);
+            return nchw;
+        }
+    }
+
+    /** Downloads an N x C x H x W tensor in [0, 1] as 8-bit RGB images (a one-channel matte becomes grey). */
+    public static List<RgbImage> toHost(NDArray nchw) {
+        byte[] all;
+        try (NDManager scratch = nchw.getManager().newSubManager()) {
+            NDArray x = nchw.toType(DataType.FLOAT32, true);
+            x.attach(scratch);
+            if (x.getShape().get(1) == 1) {
+                x = x.repeat(1, 3);
+            }
+            all = x.clip(0f, 1f).mul(255f).add(0.5f).floor().toType(DataType.UINT8, false)
+                    .transpose(0, 2, 3, 1).toDevice(ai.djl.Device.cpu(), false).toByteArray();
+        }
+        int n = (int) nchw.getShape().get(0);
+        int h = (int) nchw.getShape().get(2);
+        int w = (int) nchw.getShape().get(3);
+        List<RgbImage> out = new ArrayList<>(n);
+        int frame = w * h * 3;
+        for (int i = 0; i < n; i++) {
+            byte[] one = new byte[frame];
+            System.arraycopy(all, i * frame, one, 0, frame);
+            out.add(new RgbImage(w, h, one));
+        }
+        return out;
+    }
+
+    /** The tensor, owned by this batch. */
+    public NDArray tensor() {
+        return pixels;
+    }
+
+    @Override
+    public int size() {
+        return (int) pixels.getShape().get(0);
+    }
+
+    @Override
+    public int channels() {
+        return (int) pixels.getShape().get(1);
+    }
+
+    @Override
+    public int height() {
+        return (int) pixels.getShape().get(2);
+    }
+
+    @Override
+    public int width() {
+        return (int) pixels.getShape().get(3);
+    }
+
+    @Override
+    public String device() {
+        ai.djl.Device d = pixels.getDevice();
+        return d.isGpu() ? "gpu:" + d.getDeviceId() : "cpu";
+    }
+
+    @Override
+    public List<RgbImage> toHost() {
+        if (closed) {
+            throw new IllegalStateException("image batch is closed");
+        }
+        return toHost(pixels);
+    }
+
+    @Override
+    public <T> Optional<T> unwrap(Class<T> type) {
+        if (closed) {
+            throw new IllegalStateException("image batch is closed");
+        }
+        return type.isInstance(pixels) ? Optional.of(type.cast(pixels)) : Optional.empty();
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            manager.close();
+        }
+    }
+}

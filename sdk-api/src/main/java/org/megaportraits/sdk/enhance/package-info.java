@@ -1,0 +1,9 @@
+/**
+ * The megapixel enhancer: 512 px renders to 1024 px.
+ */
+@Export
+@Version("1.0.0")
+package org.megaportraits.sdk.enhance;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

@@ -1,0 +1,29 @@
+package org.megaportraits.sdk.face;
+
+import org.megaportraits.sdk.Api;
+
+/**
+ * How an aligned square crop was cut from its frame: the 2 x 3 affine map from crop pixels to frame
+ * pixels ({@code xf = a00*xc + a01*yc + a02}, {@code yf = a10*xc + a11*yc + a12}), the crop's side
+ * and the frame's size. Kept so that a generated crop can be pasted back.
+ */
+@Api(Api.Status.STABLE)
+public record CropTransform(double a00, double a01, double a02, double a10, double a11, double a12,
+                            int cropSize, int frameWidth, int frameHeight) {
+
+    /** Frame x of crop pixel (xc, yc). */
+    public double frameX(double xc, double yc) {
+        return a00 * xc + a01 * yc + a02;
+    }
+
+    /** Frame y of crop pixel (xc, yc). */
+    public double frameY(double xc, double yc) {
+        return a10 * xc + a11 * yc + a12;
+    }
+
+    /** The same frame region for a crop of another side (the 1024 px enhancer output, say). */
+    public CropTransform forCropSize(int size) {
+        double k = (double) cropSize / size;
+        return new CropTransform(a00 * k, a01 * k, a02, a10 * k, a11 * k, a12, size, frameWidth, frameHeight);
+    }
+}
