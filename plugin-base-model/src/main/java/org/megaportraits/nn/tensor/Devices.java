@@ -39,12 +39,32 @@ public final class Devices {
         return Device.gpu(options.gpuIndex());
     }
 
-    /** The DJL data type of a precision. */
+    /**
+     * System property that declares the PyTorch JNI library able to hold bfloat16 tensors.
+     * DJL 0.36's published JNI maps only nine data types: at the first bfloat16 tensor it calls
+     * {@code throw;} outside a handler and the whole JVM terminates, so bf16 is refused unless a
+     * JNI built with bfloat16 support is declared.
+     */
+    public static final String BF16_PROPERTY = "portraits.jni.bf16";
+
+    /**
+     * The DJL data type of a precision.
+     *
+     * @throws InvalidInputException for bf16 when the JNI library is not declared bf16-capable
+     */
     public static DataType dataType(Precision precision) {
         return switch (precision) {
             case FP32 -> DataType.FLOAT32;
             case FP16 -> DataType.FLOAT16;
-            case BF16 -> DataType.BFLOAT16;
+            case BF16 -> {
+                if (!Boolean.getBoolean(BF16_PROPERTY)) {
+                    throw new InvalidInputException("bf16 is not supported by DJL 0.36's PyTorch JNI library "
+                            + "(its data-type table has no bfloat16 and the JVM would abort)",
+                            "use fp16 (same tensor-core rate on recent GPUs), or a JNI library built with bfloat16 "
+                                    + "support and -D" + BF16_PROPERTY + "=true");
+                }
+                yield DataType.BFLOAT16;
+            }
         };
     }
 }
