@@ -1,0 +1,88 @@
+package org.megaportraits.training.optim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AdamWTest {
+
+    private static void backward(NDArray w, float gradient) {
+        try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+            gc.backward(w.mul(gradient).sum());
+        }
+    }
+
+    @Test
+    void twoStepsMatchTheHandComputedTrajectory() {
+        // by hand: step 1, g = 0.5: m = 0.25, v = 2.5e-4, m^ = 0.5, v^ = 0.25, w = 1 * (1 - 0.1 * 0.01) - 0.1 * 0.5 / 0.5 = 0.899
+        // step 2, g = -1: m = -0.375, v = 1.24975e-3, m^ = -0.5, v^ = 0.62519, w = 0.899 * 0.999 + 0.1 * 0.5 / 0.790689 = 0.961337
+        try (NDManager m = NDManager.newBaseManager("PyTorch"); AdamW opt = new AdamW(AdamW.Settings.PAPER, m)) {
+            NDArray w = m.create(new float[] {1f});
+            w.setRequiresGradient(true);
+            Map<String, NDArray> weights = Map.of("w", w);
+            backward(w, 0.5f);
+            opt.step(weights, 0.1);
+            assertEquals(0.899, w.getFloat(0), 1e-6);
+            backward(w, -1f);
+            opt.step(weights, 0.1);
+            assertEquals(0.961337, w.getFloat(0), 1e-6);
+            assertEquals(2, opt.steps());
+            assertEquals(-0.375, opt.state().firstMoments().get("w").getFloat(0), 1e-7);
+        }
+    }
+
+    @Test
+    void weightDecayIsDecoupledFromTheGradient() {
+        // with a zero gradient, coupled (L2) decay would move w by a full Adam step (to 0.9);
+        // decoupled decay only shrinks it by lr * wd
+        try (NDManager m = NDManager.newBaseManager("PyTorch"); AdamW opt = new AdamW(AdamW.Settings.PAPER, m)) {
+            NDArray w = m.create(new float[] {1f, -2f});
+            w.setRequiresGradient(true);
+            backward(w, 0f);
+            opt.step(Map.of("w", w), 0.1);
+            assertEquals(0.999, w.getFloat(0), 1e-7);
+            assertEquals(-1.998, w.getFloat(1), 1e-7);
+        }
+    }
+
+    @Test
+    void gradientsAreZeroAfterAStep() {
+        try (NDManager m = NDManager.newBaseManager("PyTorch"); AdamW opt = new AdamW(AdamW.Settings.PAPER, m)) {
+            NDArray w = m.create(new float[] {1f});
+            w.setRequiresGradient(true);
+            backward(w, 3f);
+            opt.step(Map.of("w", w), 0.1);
+            assertEquals(0f, w.getGradient().getFloat(0));
+        }
+    }
+
+    @Test
+    void restoredStateContinuesTheSameTrajectory() {
+        try (NDManager m = NDManager.newBaseManager("PyTorch");
+             AdamW straight = new AdamW(AdamW.Settings.PAPER, m);
+             AdamW resumed = new AdamW(AdamW.Settings.PAPER, m)) {
+            NDArray a = m.create(new float[] {1f, 2f});
+            NDArray b = m.create(new float[] {1f, 2f});
+            a.setRequiresGradient(true);
+            b.setRequiresGradient(true);
+            backward(a, 0.3f);
+            straight.step(Map.of("w", a), 0.01);
+            backward(b, 0.3f);
+            AdamW first = new AdamW(AdamW.Settings.PAPER, m);
+            first.step(Map.of("w", b), 0.01);
+            resumed.restore(first.state(), Map.of("w", b));
+            first.close();
+            backward(a, -0.7f);
+            straight.step(Map.of("w", a), 0.01);
+            backward(b, -0.7f);
+            resumed.step(Map.of("w", b), 0.01);
+            assertEquals(a.getFloat(0), b.getFloat(0));
+            assertEquals(a.getFloat(1), b.getFloat(1));
+        }
+    }
+}
