@@ -1,0 +1,36 @@
+package org.megaportraits.training.loss;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+
+/**
+ * Hinge adversarial loss for a multi-scale patch discriminator: every scale's patch map is
+ * averaged, and the scales are summed.
+ */
+public final class HingeLoss {
+
+    private HingeLoss() {
+    }
+
+    /** The discriminator's loss: {@code sum_scales mean(relu(1 - D(real))) + mean(relu(1 + D(fake)))}. */
+    public static NDArray discriminator(NDList realScores, NDList fakeScores) {
+        NDArray total = null;
+        for (int i = 0; i < realScores.size(); i++) {
+            NDArray real = realScores.get(i).neg().add(1f).maximum(0f).mean();
+            NDArray fake = fakeScores.get(i).add(1f).maximum(0f).mean();
+            NDArray both = real.add(fake);
+            total = total == null ? both : total.add(both);
+        }
+        return total;
+    }
+
+    /** The generator's loss: {@code -sum_scales mean(D(fake))}. */
+    public static NDArray generator(NDList fakeScores) {
+        NDArray total = null;
+        for (NDArray scores : fakeScores) {
+            NDArray s = scores.mean().neg();
+            total = total == null ? s : total.add(s);
+        }
+        return total;
+    }
+}

@@ -1,0 +1,56 @@
+package org.megaportraits.training.loss;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.pooling.Pool;
+
+/**
+ * Perceptual loss (Johnson et al. 2016) on an image pyramid: at each of {@code levels} levels
+ * (full size, then halved by 2 x 2 average pooling, as the paper's 512/256/128/64 pyramid) both
+ * images pass the feature network; the loss is the sum over its layers of the mean absolute
+ * feature difference, averaged over the levels. The target's features are constants.
+ */
+public final class PerceptualLoss {
+
+    private final FeatureNetwork network;
+    private final int levels;
+
+    /** A loss on {@code levels} pyramid levels (1 = full size only). */
+    public PerceptualLoss(FeatureNetwork network, int levels) {
+        if (levels < 1) {
+            throw new IllegalArgumentException("a pyramid needs at least one level, got " + levels);
+        }
+        this.network = network;
+        this.levels = levels;
+    }
+
+    /** The feature network. */
+    public FeatureNetwork network() {
+        return network;
+    }
+
+    /** The loss between a prediction and its target, both N x 3 x H x W in [0, 1]. */
+    public NDArray loss(NDArray prediction, NDArray target) {
+        NDArray x = prediction;
+        NDArray y = target.stopGradient();
+        NDArray total = null;
+        for (int level = 0; level < levels; level++) {
+            if (level > 0) {
+                x = halve(x);
+                y = halve(y);
+            }
+            NDList fx = network.features(x);
+            NDList fy = network.features(y);
+            for (int i = 0; i < fx.size(); i++) {
+                NDArray d = fx.get(i).sub(fy.get(i).stopGradient()).abs().mean();
+                total = total == null ? d : total.add(d);
+            }
+        }
+        return total.div((float) levels);
+    }
+
+    static NDArray halve(NDArray x) {
+        return Pool.avgPool2d(x, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false, true);
+    }
+}
