@@ -1,0 +1,109 @@
+package org.megaportraits.face.crop;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.List;
+
+/**
+ * Bilinear resampling of images through affine maps, on the images' device, with zeros outside the
+ * image. Built from an indexed read ({@code take}), so autograd reaches the images (not the maps).
+ * This is the 2-D counterpart of grid sampling, which DJL lacks. Several maps may read the same
+ * image (all faces of one frame) without copying it.
+ */
+public final class AffineSampler {
+
+    private AffineSampler() {
+    }
+
+    /**
+     * Samples one output per map: output pixel centre (u, v) of map k reads image {@code source[k]}
+     * at {@code (a[0] u + a[1] v + a[2], a[3] u + a[4] v + a[5])}, both in continuous coordinates.
+     *
+     * @param images     N x C x H x W
+     * @param outToInput K maps of 6 numbers, output coordinates to input coordinates
+     * @param source     for each map the image it reads, or null for map k reading image k
+     * @return K x C x outHeight x outWidth in the images' data type, on the images' manager
+     */
+    public static NDArray sample(NDArray images, List<double[]> outToInput, int[] source, int outHeight, int outWidth) {
+        Shape s = images.getShape();
+        int n = (int) s.get(0);
+        int c = (int) s.get(1);
+        int h = (int) s.get(2);
+        int w = (int) s.get(3);
+        int k = outToInput.size();
+        if (source == null && k != n) {
+            throw new IllegalArgumentException(k + " maps for " + n + " images");
+        }
+        float[] maps = new float[k * 6];
+        long[] offsets = new long[k];
+        for (int i = 0; i < k; i++) {
+            double[] a = outToInput.get(i);
+            for (int j = 0; j < 6; j++) {
+                maps[i * 6 + j] = (float) a[j];
+            }
+            int src = source == null ? i : source[i];
+            if (src < 0 || src >= n) {
+                throw new IllegalArgumentException("map " + i + " reads image " + src + " of " + n);
+            }
+            offsets[i] = (long) src * c * h * w;
+        }
+        NDManager m = images.getManager();
+        long p = (long) outHeight * outWidth;
+        try (NDManager scratch = m.newSubManager(images.getDevice())) {
+            NDArray a = scratch.create(maps, new Shape(k, 6));
+            NDArray u = scratch.arange(0f, outWidth, 1f).add(0.5f).reshape(1, 1, outWidth);
+            NDArray v = scratch.arange(0f, outHeight, 1f).add(0.5f).reshape(1, outHeight, 1);
+            // index space: continuous coordinate minus half a pixel
+            NDArray x = col(a, 0).mul(u).add(col(a, 1).mul(v)).add(col(a, 2)).sub(0.5f);
+            NDArray y = col(a, 3).mul(u).add(col(a, 4).mul(v)).add(col(a, 5)).sub(0.5f);
+            NDArray x0 = x.floor();
+            NDArray y0 = y.floor();
+            NDArray fx = x.sub(x0);
+            NDArray fy = y.sub(y0);
+            NDArray base = scratch.create(offsets, new Shape(k, 1, 1))
+                    .add(scratch.arange(0, c, 1, DataType.INT64).mul((long) h * w).reshape(1, c, 1));
+            NDArray out = null;
+            for (int dy = 0; dy < 2; dy++) {
+                for (int dx = 0; dx < 2; dx++) {
+                    NDArray xi = x0.add(dx);
+                    NDArray yi = y0.add(dy);
+                    NDArray inside = xi.gte(0).logicalAnd(xi.lte(w - 1)).logicalAnd(yi.gte(0)).logicalAnd(yi.lte(h - 1));
+                    NDArray weight = (dx == 1 ? fx : fx.neg().add(1)).mul(dy == 1 ? fy : fy.neg().add(1))
+                            .mul(inside.toType(DataType.FLOAT32, false));
+                    NDArray pixel = yi.clip(0, h - 1).mul(w).add(xi.clip(0, w - 1)).toType(DataType.INT64, false)
+                            .reshape(k, 1, p);
+                    NDArray taps = images.take(scratch, pixel.add(base)).reshape(k, c, outHeight, outWidth);
+                    NDArray term = taps.mul(weight.reshape(k, 1, outHeight, outWidth).toType(images.getDataType(), false));
+                    out = out == null ? term : out.add(term);
+                }
+            }
+            out.attach(m);
+            return out;
+        }
+    }
+
+    /** Map k reads image k. */
+    public static NDArray sample(NDArray images, List<double[]> outToInput, int outHeight, int outWidth) {
+        return sample(images, outToInput, null, outHeight, outWidth);
+    }
+
+    /** Column j of the K x 6 maps as K x 1 x 1, for broadcasting over an output grid. */
+    private static NDArray col(NDArray maps, int j) {
+        return maps.get(":, " + j).reshape(-1, 1, 1);
+    }
+
+    /** Inverse of an affine map given as 6 numbers. */
+    public static double[] invert(double[] a) {
+        double det = a[0] * a[4] - a[1] * a[3];
+        if (Math.abs(det) < 1e-12) {
+            throw new IllegalArgumentException("affine map is singular");
+        }
+        double i0 = a[4] / det;
+        double i1 = -a[1] / det;
+        double i3 = -a[3] / det;
+        double i4 = a[0] / det;
+        return new double[] {i0, i1, -(i0 * a[2] + i1 * a[5]), i3, i4, -(i3 * a[2] + i4 * a[5])};
+    }
+}
