@@ -1,0 +1,61 @@
+package org.megaportraits.training.discriminator;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.pooling.Pool;
+import ai.djl.training.ParameterStore;
+import java.util.ArrayList;
+import java.util.List;
+import org.megaportraits.nn.layer.NetworkBlock;
+
+/**
+ * Patch discriminators at several scales (pix2pixHD): scale 0 sees the image, each further scale
+ * an image halved by 3 x 3 average pooling (stride 2, padding 1, padding not counted). The paper
+ * uses 2 scales (512 and 256).
+ */
+public final class MultiScaleDiscriminator extends NetworkBlock {
+
+    private final List<PatchDiscriminator> scales = new ArrayList<>();
+
+    /** Judgements of one batch: per scale, the block features and the score map. */
+    public record Judgement(List<List<NDArray>> features, NDList scores) {
+    }
+
+    /** {@code count} discriminators of {@code blocks} blocks from {@code width} channels. */
+    public MultiScaleDiscriminator(int count, int width, int blocks) {
+        for (int i = 0; i < count; i++) {
+            scales.add(child("scale" + i, new PatchDiscriminator(width, blocks)));
+        }
+    }
+
+    /** Judges images (N x 3 x H x W in [0, 1]). */
+    public Judgement judge(ParameterStore store, NDArray images, boolean training) {
+        NDList flat = forward(store, new NDList(images), training);
+        List<List<NDArray>> features = new ArrayList<>();
+        NDList scores = new NDList();
+        int per = flat.size() / scales.size();
+        for (int s = 0; s < scales.size(); s++) {
+            features.add(new ArrayList<>(flat.subList(s * per, s * per + per - 1)));
+            scores.add(flat.get(s * per + per - 1));
+        }
+        return new Judgement(features, scores);
+    }
+
+    @Override
+    protected NDList run(ParameterStore store, NDList inputs, boolean training) {
+        NDArray x = inputs.singletonOrThrow().mul(2).sub(1);
+        NDList out = new NDList();
+        for (int s = 0; s < scales.size(); s++) {
+            if (s > 0) {
+                x = Pool.avgPool2d(x, new Shape(3, 3), new Shape(2, 2), new Shape(1, 1), false, false);
+            }
+            out.addAll(apply(scales.get(s), store, x, training));
+        }
+        return out;
+    }
+
+    private static NDList apply(PatchDiscriminator d, ParameterStore store, NDArray x, boolean training) {
+        return d.forward(store, new NDList(x), training);
+    }
+}
