@@ -1,0 +1,60 @@
+package org.megaportraits.host.cli;
+
+import java.util.Arrays;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The {@code portraits} command line: {@code java -jar portraits.jar <command>}. */
+@Command(name = "portraits", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Neural head avatars (MegaPortraits) on an OSGi host: reenact a portrait with a driver video.",
+        subcommands = {BundlesCommand.class, ReenactCommand.class, ProbeCommand.class, MakeClipCommand.class, BenchVideoCommand.class,
+                CommandLine.HelpCommand.class})
+public final class PortraitsCommand implements Runnable {
+
+    @Spec
+    private CommandSpec spec;
+
+    /** Runs a command and exits with its status: 0 done, 1 unexpected failure, 2 bad input or usage, 3 model missing. */
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs a command and returns its exit status (for tests and embedding). */
+    public static int execute(String... args) {
+        configureRuntime(Arrays.asList(args));
+        return new CommandLine(new PortraitsCommand())
+                .setExecutionExceptionHandler(new FailureReport())
+                .execute(args);
+    }
+
+    /**
+     * Settings that must be in place before the classes they steer load: JavaCPP's memory limit
+     * would trip on PyTorch's allocations; DJL must not reach the network; logging stays quiet
+     * unless asked.
+     */
+    private static void configureRuntime(List<String> args) {
+        setDefault("org.bytedeco.javacpp.maxPhysicalBytes", "0");
+        setDefault("ai.djl.offline", "true");
+        setDefault("OPT_OUT_TRACKING", "true");
+        boolean verbose = args.contains("-v") || args.contains("--verbose");
+        setDefault("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
+        setDefault("org.slf4j.simpleLogger.showShortLogName", "true");
+        setDefault("org.slf4j.simpleLogger.showThreadName", "false");
+        // DJL probes for CUDA on every start and warns when it finds a driver too old: not news on a CPU machine
+        setDefault("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", verbose ? "info" : "error");
+    }
+
+    private static void setDefault(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command, for example: portraits reenact --help");
+    }
+}

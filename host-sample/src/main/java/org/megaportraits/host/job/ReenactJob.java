@@ -1,0 +1,170 @@
+package org.megaportraits.host.job;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.megaportraits.host.osgi.ServiceLease;
+import org.megaportraits.host.osgi.ServiceLeases;
+import org.megaportraits.host.video.Progress;
+import org.megaportraits.host.video.VideoPipeline;
+import org.megaportraits.host.video.VideoReader;
+import org.megaportraits.host.video.VideoWriter;
+import org.megaportraits.sdk.InvalidInputException;
+import org.megaportraits.sdk.ModelUnavailableException;
+import org.megaportraits.sdk.background.Compositor;
+import org.megaportraits.sdk.enhance.Enhancer;
+import org.megaportraits.sdk.face.AlignedFaces;
+import org.megaportraits.sdk.face.CropTransform;
+import org.megaportraits.sdk.face.Face;
+import org.megaportraits.sdk.face.FaceAnalyzer;
+import org.megaportraits.sdk.face.FaceTracker;
+import org.megaportraits.sdk.image.ImageBatch;
+import org.megaportraits.sdk.image.RgbImage;
+import org.megaportraits.sdk.reenact.Avatar;
+import org.megaportraits.sdk.reenact.DrivingOptions;
+import org.megaportraits.sdk.reenact.Motion;
+import org.megaportraits.sdk.reenact.ReenactmentModel;
+import org.osgi.framework.Bundle;
+
+/**
+ * Reenacts a portrait with a driver video through SDK services only. The source is encoded once:
+ * face detection, an aligned crop at the model's resolution, its matte, {@code encodeAvatar}. Then
+ * per batch of driver frames: tracked aligned crops, motion, render, optional enhancement, a matte
+ * of the render composited on the driver crop's background plate, and paste-back into the full
+ * driver frame; decoding and encoding run beside it ({@link VideoPipeline}), audio is kept.
+ * <p>
+ * The job leases every service before it starts and holds the leases to the end, so a bundle
+ * replaced meanwhile serves this job to its last frame and the next job gets the new one.
+ */
+public final class ReenactJob {
+
+    private final ServiceLeases leases;
+    private final Path bundleFolder;
+
+    /**
+     * @param leases       where services come from
+     * @param bundleFolder named in the error when a bundle is missing
+     */
+    public ReenactJob(ServiceLeases leases, Path bundleFolder) {
+        this.leases = leases;
+        this.bundleFolder = bundleFolder;
+    }
+
+    /**
+     * Runs the job and writes the output only when it is complete.
+     *
+     * @throws InvalidInputException      for unreadable inputs, a source without a face, a bad output path
+     * @throws ModelUnavailableException  if a bundle the job needs is not installed
+     */
+    public ReenactReport run(ReenactRequest request, Progress progress) {
+        long start = System.nanoTime();
+        RgbImage source = VideoReader.readStill(request.source());
+        try (VideoReader driver = VideoReader.open(request.driver());
+             ServiceLease<ReenactmentModel> model = require(ReenactmentModel.class, "base model", "plugin-base-model");
+             ServiceLease<FaceAnalyzer> faces = require(FaceAnalyzer.class, "face analysis", "plugin-background");
+             ServiceLease<Compositor> compositor = require(Compositor.class, "compositing", "plugin-background");
+             ServiceLease<Enhancer> enhancer = request.enhance() ? require(Enhancer.class, "enhancer", "plugin-enhancer") : null;
+             ReenactmentModel.Session m = model.service().open(request.options());
+             FaceAnalyzer.Session f = faces.service().open(request.options());
+             Compositor.Session c = compositor.service().open(request.options());
+             Enhancer.Session e = enhancer == null ? null : enhancer.service().open(request.options());
+             Avatar avatar = encode(source, request.source(), m, f, c);
+             FaceTracker tracker = f.track(m.resolution());
+             VideoWriter writer = VideoWriter.create(request.output(), driver.info().width(), driver.info().height(),
+                     driver.info().frameRate(), driver.info().audio());
+             Driving driving = new Driving(request, avatar)) {
+            long frames = VideoPipeline.run(driver, writer, request.options().batchSize(),
+                    batch -> reenact(batch, tracker, m, driving, e, c), progress);
+            return new ReenactReport(frames, tracker.framesWithoutFace(), (System.nanoTime() - start) / 1e9,
+                    providers(model, faces, compositor, enhancer));
+        }
+    }
+
+    /** Encodes the source's largest face, masked by its matte, into an avatar. */
+    private static Avatar encode(RgbImage source, Path file, ReenactmentModel.Session m, FaceAnalyzer.Session f,
+                                 Compositor.Session c) {
+        List<Face> found = f.detect(source);
+        if (found.isEmpty()) {
+            throw new InvalidInputException("no face found in the source " + file,
+                    "use a photo where the face is clearly visible, frontal-ish and at least about 100 pixels tall");
+        }
+        try (AlignedFaces aligned = f.align(List.of(source), List.of(found.get(0)), m.resolution());
+             ImageBatch matte = c.matte(aligned.crops())) {
+            return m.encodeAvatar(aligned.crops(), aligned.poses().get(0), matte);
+        }
+    }
+
+    /** One batch of driver frames in, as many reenacted full frames out. */
+    private static List<RgbImage> reenact(List<RgbImage> frames, FaceTracker tracker, ReenactmentModel.Session m,
+                                          Driving driving, Enhancer.Session e, Compositor.Session c) {
+        try (AlignedFaces aligned = tracker.next(frames);
+             Motion motion = m.extractMotion(aligned.crops(), aligned.poses());
+             ImageBatch render = m.render(driving.avatar(), motion, driving.options(motion));
+             ImageBatch enhanced = e == null ? null : e.enhance(render);
+             ImageBatch driverMatte = c.matte(aligned.crops());
+             ImageBatch plate = c.backgroundPlate(aligned.crops(), driverMatte)) {
+            ImageBatch head = enhanced == null ? render : enhanced;
+            try (ImageBatch headMatte = c.matte(head);
+                 ImageBatch composed = c.composite(head, headMatte, plate)) {
+                List<CropTransform> transforms = new ArrayList<>(aligned.transforms().size());
+                for (CropTransform t : aligned.transforms()) {
+                    transforms.add(t.forCropSize(composed.width()));
+                }
+                return c.pasteBack(composed, frames, transforms);
+            }
+        }
+    }
+
+    private <S> ServiceLease<S> require(Class<S> type, String what, String module) {
+        Optional<ServiceLease<S>> lease = leases.acquire(type);
+        return lease.orElseThrow(() -> new ModelUnavailableException(
+                "no " + what + " bundle installed (no bundle provides " + type.getSimpleName() + ")",
+                "put the " + module + " bundle jar into " + bundleFolder + " (mvn package copies it to host-sample/target/bundles)"));
+    }
+
+    private static String providers(ServiceLease<?>... leases) {
+        List<String> names = new ArrayList<>();
+        for (ServiceLease<?> l : leases) {
+            if (l != null) {
+                Bundle b = l.provider();
+                names.add(b.getSymbolicName() + " " + b.getVersion());
+            }
+        }
+        return String.join(", ", names);
+    }
+
+    /**
+     * The avatar and how driver motion applies to it. Relative motion needs the driver's first
+     * frame as reference, which only exists once the first batch arrived; it is kept to the end.
+     */
+    private static final class Driving implements AutoCloseable {
+
+        private final ReenactRequest request;
+        private final Avatar avatar;
+        private Motion reference;
+
+        Driving(ReenactRequest request, Avatar avatar) {
+            this.request = request;
+            this.avatar = avatar;
+        }
+
+        Avatar avatar() {
+            return avatar;
+        }
+
+        DrivingOptions options(Motion batch) {
+            if (request.mode() == DrivingOptions.Mode.RELATIVE && reference == null) {
+                reference = batch.frame(0);
+            }
+            return new DrivingOptions(request.framing(), request.mode(), reference);
+        }
+
+        @Override
+        public void close() {
+            if (reference != null) {
+                reference.close();
+            }
+        }
+    }
+}
