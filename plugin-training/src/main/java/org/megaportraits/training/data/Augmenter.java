@@ -55,8 +55,9 @@ public final class Augmenter {
     /**
      * A view of a still image (paper 4.5: random crops and rotations): the crop turned by up to
      * {@code stillRotation} degrees about its centre, zoomed by up to {@code stillScale} and
-     * shifted by up to {@code stillShift}. The pose follows: roll by the turn, scale by the zoom,
-     * translation by the shift ([-1, 1] across the crop); landmarks are moved exactly.
+     * shifted by up to {@code stillShift}. The pose follows (the convention of
+     * {@code org.megaportraits.nn.warp.RigidPose}): roll by the turn, scale by the zoom, the
+     * translation moves with the image; landmarks are moved exactly.
      */
     public CroppedFrame stillView(CroppedFrame frame, Random rng) {
         double angle = Math.toRadians((rng.nextDouble() * 2 - 1) * s.stillRotation());
@@ -85,9 +86,12 @@ public final class Augmenter {
         };
         Planar image = frame.image().remap(h, w, back);
         Planar matte = frame.matte().remap(h, w, back);
+        // a head at s R p + t (x right, y down, [-1, 1] across the crop) now appears at
+        // zoom Rz(angle) (s R p + t) + 2 shift: roll grows by the angle, scale and translation follow
         HeadPose p = frame.pose();
-        HeadPose pose = new HeadPose(p.yaw(), p.pitch(), p.roll() + angle, p.tx() + 2 * shiftX, p.ty() + 2 * shiftY,
-                p.tz(), p.scale() * zoom);
+        HeadPose pose = new HeadPose(p.yaw(), p.pitch(), p.roll() + angle,
+                cos * p.tx() - sin * p.ty() + 2 * shiftX, sin * p.tx() + cos * p.ty() + 2 * shiftY,
+                zoom * p.tz(), p.scale() * zoom);
         return new CroppedFrame(image, matte, pose, Landmarks.mapped(frame.landmarks(), forward));
     }
 }
