@@ -1,0 +1,49 @@
+package org.megaportraits.training.loss;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.ParameterStore;
+import java.util.List;
+import org.megaportraits.face.net.FaceRecognitionNet;
+
+/**
+ * The face-identity term and the CSIM metric from face-api's recognition net (the pretrained
+ * network available here; the paper uses VGGFace). Loss: the mean absolute difference of the
+ * recognition descriptors of the prediction's and the target's face chips; the target side is a
+ * constant. Similarity: cosine of the unit descriptors.
+ */
+public final class IdentityLoss {
+
+    private final FaceRecognitionNet net;
+    private final ParameterStore store;
+
+    /** Uses a loaded recognition net (its weights are frozen). */
+    public IdentityLoss(FaceRecognitionNet net, NDManager manager) {
+        this.net = net;
+        this.store = new ParameterStore(manager, false);
+    }
+
+    /** Raw descriptors of the images' face chips. */
+    public NDArray descriptors(NDArray images, List<double[]> landmarks) {
+        return net.forward(store, new NDList(FaceRegions.chips(images, landmarks)), false).singletonOrThrow();
+    }
+
+    /** The loss between predictions and targets (N x 3 x H x W) with the targets' landmarks. */
+    public NDArray loss(NDArray prediction, NDArray target, List<double[]> landmarks) {
+        NDArray p = descriptors(prediction, landmarks);
+        NDArray t = descriptors(target.stopGradient(), landmarks).stopGradient();
+        return p.sub(t).abs().mean();
+    }
+
+    /** Per-pair identity cosine similarity (CSIM) of two batches of faces. */
+    public float[] similarity(NDArray a, List<double[]> landmarksA, NDArray b, List<double[]> landmarksB) {
+        NDArray ea = unit(descriptors(a, landmarksA));
+        NDArray eb = unit(descriptors(b, landmarksB));
+        return ea.mul(eb).sum(new int[] {1}).toFloatArray();
+    }
+
+    private static NDArray unit(NDArray d) {
+        return d.div(d.norm(new int[] {1}, true).add(1e-12f));
+    }
+}
