@@ -22,12 +22,15 @@ public final class PortraitsCommand implements Runnable {
         System.exit(execute(args));
     }
 
-    /** Runs a command and returns its exit status (for tests and embedding). */
-    public static int execute(String... args) {
+    /** Runs a command and returns its exit status. */
+    static int execute(String... args) {
         configureRuntime(Arrays.asList(args));
-        return new CommandLine(new PortraitsCommand())
-                .setExecutionExceptionHandler(new FailureReport())
-                .execute(args);
+        return commandLine().execute(args);
+    }
+
+    /** The command line with its error report, printing to stdout and stderr unless told otherwise. */
+    static CommandLine commandLine() {
+        return new CommandLine(new PortraitsCommand()).setExecutionExceptionHandler(new FailureReport());
     }
 
     /**

@@ -86,6 +86,8 @@ public final class VideoWriter implements AutoCloseable {
         FFmpegFrameRecorder r = new FFmpegFrameRecorder(partial.toFile(), encodedWidth, encodedHeight,
                 audio == null ? 0 : audio.channels());
         r.setFormat("mp4");
+        // index first: players start before the whole file is there, and a cut copy still opens
+        r.setOption("movflags", "+faststart");
         r.setVideoCodec(AV_CODEC_ID_H264);
         r.setPixelFormat(AV_PIX_FMT_YUV420P);
         r.setFrameRate(rate.perSecond());

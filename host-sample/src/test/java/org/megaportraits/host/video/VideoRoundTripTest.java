@@ -1,0 +1,214 @@
+package org.megaportraits.host.video;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.megaportraits.host.TestData;
+import org.megaportraits.sdk.InvalidInputException;
+import org.megaportraits.sdk.image.RgbImage;
+
+/** Real footage (a face-api demo photo with known motion and a sine tone) through decode and encode. */
+class VideoRoundTripTest {
+
+    private static final FrameRate NTSC = new FrameRate(30000, 1001);
+    private static final int FRAMES = 45;
+    private static final double TONE_HZ = 440;
+
+    private static RgbImage photo;
+    private static StillMotionClip clip;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void footage() {
+        photo = VideoReader.readStill(TestData.photo(1));
+        // the middle face of sample1.jpg
+        clip = new StillMotionClip(930, 560, 500, 320, FRAMES, NTSC, TONE_HZ);
+    }
+
+    @Test
+    void frameCountRateSizeAndAudioSurviveDecodeAndEncode() {
+        Path original = dir.resolve("original.mp4");
+        clip.write(photo, original);
+        Path copy = dir.resolve("copy.mp4");
+        long written;
+        try (VideoReader reader = VideoReader.open(original);
+             VideoWriter writer = VideoWriter.create(copy, 320, 320, reader.info().frameRate(), reader.info().audio())) {
+            written = VideoPipeline.run(reader, writer, 4, batch -> batch, Progress.silent());
+        }
+        assertEquals(FRAMES, written);
+
+        List<RgbImage> frames = new ArrayList<>();
+        List<short[]> audio = new ArrayList<>();
+        VideoInfo info;
+        try (VideoReader reader = VideoReader.open(copy)) {
+            info = reader.info();
+            Object next;
+            while ((next = reader.next()) != null) {
+                if (next instanceof RgbImage im) {
+                    frames.add(im);
+                } else {
+                    audio.add(((AudioChunk) next).samples());
+                }
+            }
+        }
+        assertEquals(FRAMES, frames.size(), "decoded frames");
+        assertEquals(FRAMES, info.frames(), "declared frames");
+        assertEquals(NTSC, info.frameRate());
+        assertEquals(320, info.width());
+        assertEquals(320, info.height());
+        double seconds = FRAMES / NTSC.perSecond();
+        assertNotNull(info.audio(), "audio kept");
+        // AAC codes whole frames of 1024 samples: the length is kept to within one
+        assertEquals(seconds, info.audio().durationMicros() / 1e6, 1024.0 / StillMotionClip.SAMPLE_RATE, "audio duration");
+        assertEquals(StillMotionClip.SAMPLE_RATE, info.audio().sampleRate());
+
+        // twice through H.264 at the writer's rate, the pictures are still the footage
+        for (int i = 0; i < FRAMES; i += 11) {
+            double psnr = psnr(clip.frame(photo, i), frames.get(i));
+            assertTrue(psnr > 30, "frame " + i + " PSNR " + psnr);
+        }
+        short[] sound = concat(audio);
+        assertEquals(seconds * StillMotionClip.SAMPLE_RATE, sound.length, 1024, "decoded samples");
+        assertEquals(TONE_HZ, frequency(sound, StillMotionClip.SAMPLE_RATE), 2, "the tone's pitch");
+    }
+
+    @Test
+    void truncatedFileGivesAClearErrorAndLeavesNoOutput() throws IOException {
+        Path original = dir.resolve("original.mp4");
+        clip.write(photo, original);
+        byte[] bytes = Files.readAllBytes(original);
+        Path cut = dir.resolve("cut.mp4");
+        // the index is at the front (faststart): the cut file opens, and the frames run out early
+        Files.write(cut, Arrays.copyOf(bytes, bytes.length * 6 / 10));
+        Path out = dir.resolve("out.mp4");
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> transcode(cut, out));
+        assertTrue(e.getMessage().contains("cut short or damaged"), e.getMessage());
+        assertTrue(e.getMessage().contains("of its " + FRAMES + " frames"), e.getMessage());
+        assertTrue(!e.remedy().isEmpty());
+        assertOnlyFiles("original.mp4", "cut.mp4");
+    }
+
+    @Test
+    void garbageBytesGiveAClearErrorAndLeaveNoOutput() throws IOException {
+        Path garbage = dir.resolve("garbage.mp4");
+        byte[] noise = new byte[200_000];
+        new Random(7).nextBytes(noise);
+        Files.write(garbage, noise);
+        InvalidInputException e = assertThrows(InvalidInputException.class, () -> transcode(garbage, dir.resolve("out.mp4")));
+        assertTrue(e.getMessage().contains("not a video or image FFmpeg can read"), e.getMessage());
+        assertOnlyFiles("garbage.mp4");
+    }
+
+    @Test
+    void missingFileGivesAClearError() {
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> transcode(dir.resolve("nowhere.mp4"), dir.resolve("out.mp4")));
+        assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
+        assertOnlyFiles();
+    }
+
+    @Test
+    void failureWhileProcessingLeavesNoOutput() {
+        Path original = dir.resolve("original.mp4");
+        clip.write(photo, original);
+        Path out = dir.resolve("out.mp4");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> {
+            try (VideoReader reader = VideoReader.open(original);
+                 VideoWriter writer = VideoWriter.create(out, 320, 320, NTSC, reader.info().audio())) {
+                int[] batches = {0};
+                VideoPipeline.run(reader, writer, 4, batch -> {
+                    if (++batches[0] == 5) {
+                        throw new IllegalStateException("model failed");
+                    }
+                    return batch;
+                }, Progress.silent());
+            }
+        });
+        assertEquals("model failed", e.getMessage());
+        assertOnlyFiles("original.mp4");
+    }
+
+    @Test
+    void stillWindowAtRestIsAnExactCropOfThePhoto() {
+        StillMotionClip still = new StillMotionClip(700, 400, 64, 64, 10, NTSC, TONE_HZ);
+        RgbImage frame = still.frame(photo, 0);
+        for (int y = 0; y < 64; y++) {
+            for (int x = 0; x < 64; x++) {
+                for (int c = 0; c < 3; c++) {
+                    assertEquals(photo.get(700 - 32 + x, 400 - 32 + y, c), frame.get(x, y, c));
+                }
+            }
+        }
+    }
+
+    private static void transcode(Path in, Path out) {
+        try (VideoReader reader = VideoReader.open(in);
+             VideoWriter writer = VideoWriter.create(out, reader.info().width(), reader.info().height(),
+                     reader.info().frameRate(), reader.info().audio())) {
+            VideoPipeline.run(reader, writer, 4, batch -> batch, Progress.silent());
+        }
+    }
+
+    private void assertOnlyFiles(String... names) {
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(names).stream().sorted().toList(),
+                    files.map(p -> p.getFileName().toString()).sorted().toList());
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static double psnr(RgbImage a, RgbImage b) {
+        double se = 0;
+        for (int i = 0; i < a.rgb().length; i++) {
+            double d = (a.rgb()[i] & 0xff) - (b.rgb()[i] & 0xff);
+            se += d * d;
+        }
+        return 10 * Math.log10(255.0 * 255.0 / (se / a.rgb().length));
+    }
+
+    private static short[] concat(List<short[]> parts) {
+        short[] all = new short[parts.stream().mapToInt(p -> p.length).sum()];
+        int at = 0;
+        for (short[] p : parts) {
+            System.arraycopy(p, 0, all, at, p.length);
+            at += p.length;
+        }
+        return all;
+    }
+
+    /** Pitch from upward zero crossings over the middle of the signal (the ends carry codec ramps). */
+    private static double frequency(short[] s, int rate) {
+        int from = s.length / 4;
+        int to = 3 * s.length / 4;
+        int first = -1;
+        int last = -1;
+        int crossings = 0;
+        for (int i = from + 1; i < to; i++) {
+            if (s[i - 1] < 0 && s[i] >= 0) {
+                if (first < 0) {
+                    first = i;
+                } else {
+                    crossings++;
+                }
+                last = i;
+            }
+        }
+        return crossings * (double) rate / (last - first);
+    }
+}
