@@ -3,6 +3,7 @@ package org.megaportraits.nn.layer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.pooling.Pool;
 
@@ -91,6 +92,10 @@ public final class Resample {
     public static NDArray averagePool(NDArray x, int... factors) {
         if (isOne(factors)) {
             return x;
+        }
+        if (x.getDataType() == DataType.FLOAT16 && !x.getDevice().isGpu()) {
+            // PyTorch's CPU pooling kernels have no fp16 version
+            return averagePool(x.toType(DataType.FLOAT32, false), factors).toType(DataType.FLOAT16, false);
         }
         if (factors.length == 2) {
             Shape k = new Shape(factors[0], factors[1]);

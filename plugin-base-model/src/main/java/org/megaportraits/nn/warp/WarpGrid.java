@@ -55,15 +55,17 @@ public final class WarpGrid {
     }
 
     /**
-     * The identity grid plus per-point offsets, as the warping generators produce them.
+     * The identity grid plus per-point offsets, as the warping generators produce them. The grid
+     * is fp32 for half-precision offsets: coordinates need the mantissa.
      *
      * @param offsets (N, 3, D, H, W), channel 0 along x, 1 along y, 2 along z
      * @return (N, D, H, W, 3)
      */
     public static NDArray offset(NDArray offsets) {
         Shape s = offsets.getShape();
+        DataType t = offsets.getDataType() == DataType.FLOAT64 ? DataType.FLOAT64 : DataType.FLOAT32;
         NDArray id = identity(offsets.getManager(), offsets.getDevice(), (int) s.get(2), (int) s.get(3),
-                (int) s.get(4), offsets.getDataType());
-        return offsets.transpose(0, 2, 3, 4, 1).add(id);
+                (int) s.get(4), t);
+        return offsets.toType(t, false).transpose(0, 2, 3, 4, 1).add(id);
     }
 }
