@@ -84,6 +84,29 @@ public final class AffineSampler {
         }
     }
 
+    /**
+     * One crop of one image (1 x C x H x W) that is first shrunk by whole factors with area
+     * averaging wherever the map shrinks by two or more, so a large frame cut into a small crop
+     * does not alias (bilinear taps alone would skip pixels).
+     */
+    public static NDArray resample(NDArray image, double[] outToInput, int outHeight, int outWidth) {
+        double shrink = Math.min(Math.hypot(outToInput[0], outToInput[3]), Math.hypot(outToInput[1], outToInput[4]));
+        int f = (int) Math.floor(shrink);
+        if (f < 2) {
+            return sample(image, List.of(outToInput), null, outHeight, outWidth);
+        }
+        NDManager owner = image.getManager();
+        try (NDManager scratch = owner.newSubManager()) {
+            image.tempAttach(scratch);
+            NDArray pooled = ai.djl.nn.pooling.Pool.avgPool2d(image, new Shape(f, f), new Shape(f, f), new Shape(0, 0), true, false);
+            double[] a = outToInput;
+            NDArray out = sample(pooled, List.of(new double[] {a[0] / f, a[1] / f, a[2] / f, a[3] / f, a[4] / f, a[5] / f}),
+                    null, outHeight, outWidth);
+            out.attach(owner);
+            return out;
+        }
+    }
+
     /** Map k reads image k. */
     public static NDArray sample(NDArray images, List<double[]> outToInput, int outHeight, int outWidth) {
         return sample(images, outToInput, null, outHeight, outWidth);

@@ -10,16 +10,62 @@ import java.util.ArrayList;
 import java.util.List;
 import org.megaportraits.face.crop.AffineSampler;
 import org.megaportraits.face.net.FaceLandmark68Net;
+import org.megaportraits.face.pose.PoseFit;
 import org.megaportraits.sdk.face.FaceBox;
 
 /**
- * 68 landmarks for face boxes. Each box (clipped to its frame) becomes a square of the box's
- * longer side around the box centre, the part outside the box black, as face-api feeds its
- * landmark net; the net's relative coordinates are mapped back to frame coordinates.
+ * 68 landmarks in two passes. The first feeds the net as face-api does: the detector's box grown
+ * to a square of its longer side around its centre, black outside the box. The second cuts the
+ * square again from the head pose fitted to the first pass, turned so that the face is upright,
+ * with the size and placement a detector box has on an upright face; the net, which has seen few
+ * tilted faces, is much more accurate on it when the head is tilted.
  */
 public final class LandmarkLocator {
 
     private static final int SIZE = FaceLandmark68Net.INPUT_SIZE;
+
+    /**
+     * A detector box on an upright face, in model millimetres (measured on the 22 faces of the
+     * demo photos): about 135 wide, 200 high, centred on the model point (0, 0, -25).
+     */
+    private static final double BOX_HEIGHT_MM = 200;
+    private static final double BOX_WIDTH_MM = 135;
+    private static final double[] BOX_CENTRE_MM = {0, 0, -25};
+
+    /** Landmark j of a face is landmark MIRROR[j] of its mirror image (iBUG 68 numbering). */
+    static final int[] MIRROR = new int[68];
+
+    static {
+        for (int i = 0; i <= 16; i++) {
+            MIRROR[i] = 16 - i;
+        }
+        for (int i = 17; i <= 26; i++) {
+            MIRROR[i] = 43 - i;
+        }
+        for (int i = 27; i <= 30; i++) {
+            MIRROR[i] = i;
+        }
+        for (int i = 31; i <= 35; i++) {
+            MIRROR[i] = 66 - i;
+        }
+        int[][] eyes = {{36, 45}, {37, 44}, {38, 43}, {39, 42}, {40, 47}, {41, 46}};
+        for (int[] e : eyes) {
+            MIRROR[e[0]] = e[1];
+            MIRROR[e[1]] = e[0];
+        }
+        for (int i = 48; i <= 54; i++) {
+            MIRROR[i] = 102 - i;
+        }
+        for (int i = 55; i <= 59; i++) {
+            MIRROR[i] = 114 - i;
+        }
+        for (int i = 60; i <= 64; i++) {
+            MIRROR[i] = 124 - i;
+        }
+        for (int i = 65; i <= 67; i++) {
+            MIRROR[i] = 132 - i;
+        }
+    }
 
     private final FaceLandmark68Net net;
 
@@ -29,30 +75,54 @@ public final class LandmarkLocator {
     }
 
     /**
-     * Landmarks ({@code x0, y0, ...} in frame coordinates) of each box; box k lies in frame
-     * {@code frameOf[k]} of {@code frames} (N x 3 x H x W in [0, 1]).
+     * First pass: landmarks ({@code x0, y0, ...} in frame coordinates) of each box; box k lies in
+     * frame {@code frameOf[k]} of {@code frames} (N x 3 x H x W in [0, 1]).
      */
     public List<double[]> locate(NDArray frames, List<FaceBox> boxes, int[] frameOf) {
-        if (boxes.isEmpty()) {
+        List<double[]> maps = new ArrayList<>(boxes.size());
+        List<double[]> windows = new ArrayList<>(boxes.size());
+        for (FaceBox b : boxes) {
+            double side = Math.max(b.width(), b.height());
+            double scale = side / SIZE;
+            maps.add(new double[] {scale, 0, b.x() + b.width() / 2 - side / 2, 0, scale, b.y() + b.height() / 2 - side / 2});
+            windows.add(new double[] {b.width() / side, b.height() / side});
+        }
+        return run(frames, maps, windows, frameOf);
+    }
+
+    /** Second pass: landmarks from upright crops placed by the poses fitted to the first pass. */
+    public List<double[]> refine(NDArray frames, List<PoseFit> fits, int[] frameOf) {
+        List<double[]> maps = new ArrayList<>(fits.size());
+        List<double[]> windows = new ArrayList<>(fits.size());
+        for (PoseFit fit : fits) {
+            double[] c = fit.project(BOX_CENTRE_MM);
+            double k = BOX_HEIGHT_MM * fit.scale() / SIZE;
+            double cos = Math.cos(fit.roll()) * k;
+            double sin = Math.sin(fit.roll()) * k;
+            double h = SIZE / 2.0;
+            maps.add(new double[] {cos, -sin, c[0] - cos * h + sin * h, sin, cos, c[1] - sin * h - cos * h});
+            windows.add(new double[] {BOX_WIDTH_MM / BOX_HEIGHT_MM, 1});
+        }
+        return run(frames, maps, windows, frameOf);
+    }
+
+    /**
+     * Runs the net on crops through {@code maps} (crop to frame); each crop is black outside a
+     * centred window of the given relative width and height.
+     */
+    private List<double[]> run(NDArray frames, List<double[]> maps, List<double[]> windows, int[] frameOf) {
+        int k = maps.size();
+        if (k == 0) {
             return List.of();
         }
-        int k = boxes.size();
-        List<double[]> maps = new ArrayList<>(k);
         float[] masks = new float[k * SIZE * SIZE];
         for (int i = 0; i < k; i++) {
-            FaceBox b = boxes.get(i);
-            double side = Math.max(b.width(), b.height());
-            double x0 = b.x() + b.width() / 2 - side / 2;
-            double y0 = b.y() + b.height() / 2 - side / 2;
-            double scale = side / SIZE;
-            maps.add(new double[] {scale, 0, x0, 0, scale, y0});
-            // crop pixels whose centre falls inside the box see the frame, the rest is black padding
+            double halfW = windows.get(i)[0] * SIZE / 2;
+            double halfH = windows.get(i)[1] * SIZE / 2;
             for (int v = 0; v < SIZE; v++) {
-                double fy = y0 + (v + 0.5) * scale;
-                boolean rowIn = fy >= b.y() && fy < b.y() + b.height();
+                boolean rowIn = Math.abs(v + 0.5 - SIZE / 2.0) <= halfH;
                 for (int u = 0; u < SIZE; u++) {
-                    double fx = x0 + (u + 0.5) * scale;
-                    masks[(i * SIZE + v) * SIZE + u] = rowIn && fx >= b.x() && fx < b.x() + b.width() ? 1f : 0f;
+                    masks[(i * SIZE + v) * SIZE + u] = rowIn && Math.abs(u + 0.5 - SIZE / 2.0) <= halfW ? 1f : 0f;
                 }
             }
         }
@@ -61,16 +131,24 @@ public final class LandmarkLocator {
             frames.tempAttach(scratch);
             NDArray crops = AffineSampler.sample(frames, maps, frameOf, SIZE, SIZE).toType(DataType.FLOAT32, false);
             NDArray mask = scratch.create(masks, new Shape(k, 1, SIZE, SIZE)).toDevice(crops.getDevice(), false);
-            NDList out = net.forward(new ParameterStore(scratch, false), new NDList(crops.mul(mask)), false);
+            NDArray masked = crops.mul(mask);
+            // the crops and their mirror images in one batch: averaging the two answers cancels
+            // the net's left-right bias (yaw read off the landmarks would otherwise lean one way)
+            NDArray both = masked.concat(masked.flip(3), 0);
+            NDList out = net.forward(new ParameterStore(scratch, false), new NDList(both), false);
             rel = out.singletonOrThrow().toType(DataType.FLOAT32, false).toFloatArray();
         }
         List<double[]> result = new ArrayList<>(k);
         for (int i = 0; i < k; i++) {
             double[] m = maps.get(i);
             double[] l = new double[136];
+            int mirrored = (k + i) * 136;
             for (int j = 0; j < 68; j++) {
-                l[2 * j] = m[2] + rel[i * 136 + 2 * j] * SIZE * m[0];
-                l[2 * j + 1] = m[5] + rel[i * 136 + 2 * j + 1] * SIZE * m[4];
+                int jm = MIRROR[j];
+                double u = (rel[i * 136 + 2 * j] + 1 - rel[mirrored + 2 * jm]) / 2 * SIZE;
+                double v = (rel[i * 136 + 2 * j + 1] + rel[mirrored + 2 * jm + 1]) / 2 * SIZE;
+                l[2 * j] = m[0] * u + m[1] * v + m[2];
+                l[2 * j + 1] = m[3] * u + m[4] * v + m[5];
             }
             result.add(l);
         }

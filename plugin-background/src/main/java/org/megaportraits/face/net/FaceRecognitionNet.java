@@ -121,7 +121,7 @@ public final class FaceRecognitionNet extends FaceApiBlock {
             x = BLOCKS[i].contains("down") ? residualDown(ps, blocks.get(i), x, training)
                     : residual(ps, blocks.get(i), x, training);
         }
-        NDArray pooled = x.mean(new int[] {2, 3});
+        NDArray pooled = x.mean(new int[] {3}).mean(new int[] {2});
         return new NDList(pooled.matMul(value(ps, projection, x, training).transpose()));
     }
 

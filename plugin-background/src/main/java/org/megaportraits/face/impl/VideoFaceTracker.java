@@ -1,0 +1,145 @@
+package org.megaportraits.face.impl;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.List;
+import org.megaportraits.face.align.Framing;
+import org.megaportraits.face.align.FramingSmoother;
+import org.megaportraits.face.align.HeadFraming;
+import org.megaportraits.face.pose.MeanFace;
+import org.megaportraits.face.pose.PoseFit;
+import org.megaportraits.nn.tensor.NDImageBatch;
+import org.megaportraits.sdk.InvalidInputException;
+import org.megaportraits.sdk.face.AlignedFaces;
+import org.megaportraits.sdk.face.CropTransform;
+import org.megaportraits.sdk.face.Face;
+import org.megaportraits.sdk.face.FaceBox;
+import org.megaportraits.sdk.face.FaceTracker;
+import org.megaportraits.sdk.face.HeadPose;
+import org.megaportraits.sdk.image.RgbImage;
+
+/**
+ * Follows one face through a video. Every frame is searched (in batches of the session's batch
+ * size); the face followed is the one overlapping the last followed face most, or the largest
+ * face when none overlaps (a cut). Its standard head framing is smoothed in time.
+ *
+ * <p>Frames without a face: the last face found is reused. Before the first face of the video,
+ * the first face found later in the same call is used; if a call holds no face at all and none
+ * was seen before, the crop is the centred square of the frame with a frontal pose and a mean
+ * face placed in it (box score 0). Such frames are reported as not detected.
+ */
+final class VideoFaceTracker implements FaceTracker {
+
+    /** Least overlap with the last followed face for a face to count as the same one. */
+    private static final double SAME_FACE_IOU = 0.05;
+
+    private final FaceSession session;
+    private final int cropSize;
+    private final FramingSmoother smoother = new FramingSmoother();
+    private Face last;
+    private int framesWithoutFace;
+
+    VideoFaceTracker(FaceSession session, int cropSize) {
+        this.session = session;
+        this.cropSize = cropSize;
+    }
+
+    @Override
+    public AlignedFaces next(List<RgbImage> frames) {
+        session.checkOpen();
+        if (frames.isEmpty()) {
+            throw new InvalidInputException("no frames given", "pass at least one frame");
+        }
+        List<Face> found = new ArrayList<>(frames.size());
+        int batch = session.options().batchSize();
+        for (int start = 0; start < frames.size(); start += batch) {
+            List<RgbImage> chunk = frames.subList(start, Math.min(frames.size(), start + batch));
+            try (NDManager scratch = session.manager().newSubManager()) {
+                NDArray tensor = NDImageBatch.fromHost(chunk, scratch);
+                for (List<Face> faces : session.detectAll(tensor)) {
+                    found.add(follow(faces));
+                }
+            }
+        }
+        List<Face> used = new ArrayList<>(frames.size());
+        List<Boolean> detected = new ArrayList<>(frames.size());
+        Face firstLater = found.stream().filter(f -> f != null).findFirst().orElse(null);
+        for (int i = 0; i < frames.size(); i++) {
+            Face f = found.get(i);
+            if (f != null) {
+                last = f;
+            } else {
+                framesWithoutFace++;
+            }
+            Face fill = last != null ? last : firstLater != null ? firstLater : centred(frames.get(i));
+            used.add(f != null ? f : fill);
+            detected.add(f != null);
+        }
+        List<HeadPose> poses = new ArrayList<>();
+        List<CropTransform> transforms = new ArrayList<>();
+        for (int i = 0; i < frames.size(); i++) {
+            PoseFit fit = session.fitter().fit(used.get(i).landmarks());
+            Framing crop = smoother.next(HeadFraming.of(fit));
+            poses.add(HeadFraming.pose(fit, crop));
+            transforms.add(crop.transform(cropSize, frames.get(i).width(), frames.get(i).height()));
+        }
+        return new AlignedFaces(session.cut(frames, transforms, cropSize), used, poses, transforms, detected);
+    }
+
+    /** The face to follow among a frame's faces (largest first), or null if there is none. */
+    private Face follow(List<Face> faces) {
+        if (faces.isEmpty()) {
+            return null;
+        }
+        if (last == null) {
+            return faces.get(0);
+        }
+        Face best = faces.get(0);
+        double bestIou = -1;
+        for (Face f : faces) {
+            double iou = f.box().iou(last.box());
+            if (iou > bestIou) {
+                bestIou = iou;
+                best = f;
+            }
+        }
+        return bestIou >= SAME_FACE_IOU ? best : faces.get(0);
+    }
+
+    /** A mean face looking at the camera, framed by the centred square of the frame. */
+    private static Face centred(RgbImage frame) {
+        double side = Math.min(frame.width(), frame.height());
+        double scale = side / HeadFraming.SIDE_MM;
+        double cx = frame.width() / 2.0;
+        double cy = frame.height() / 2.0 + HeadFraming.CENTRE_RAISE_MM * scale;
+        double[] landmarks = new double[2 * Face.LANDMARKS];
+        double minX = Double.MAX_VALUE;
+        double minY = Double.MAX_VALUE;
+        double maxX = -Double.MAX_VALUE;
+        double maxY = -Double.MAX_VALUE;
+        for (int i = 0; i < Face.LANDMARKS; i++) {
+            double[] p = MeanFace.point(i);
+            landmarks[2 * i] = cx + scale * p[0];
+            landmarks[2 * i + 1] = cy + scale * p[1];
+            minX = Math.min(minX, landmarks[2 * i]);
+            maxX = Math.max(maxX, landmarks[2 * i]);
+            minY = Math.min(minY, landmarks[2 * i + 1]);
+            maxY = Math.max(maxY, landmarks[2 * i + 1]);
+        }
+        return new Face(new FaceBox(minX, minY, maxX - minX, maxY - minY, 0), landmarks, HeadPose.FRONTAL);
+    }
+
+    /**
+     * Frames so far without a detected face.
+     */
+    @Override
+    public int framesWithoutFace() {
+        return framesWithoutFace;
+    }
+
+    @Override
+    public void close() {
+        // the tracker holds only its smoothing state; crops belong to the AlignedFaces handed out
+    }
+}
