@@ -7,8 +7,8 @@ import org.megaportraits.training.data.AugmentationSettings;
  * Configuration of stage-1 (base model) training. See {@code stage1-defaults.json} for the
  * defaults and {@link ConfigLoader} for how a user's file overrides them.
  *
- * @param preset the base model's size preset (as the base-model bundle names them)
- * @param resolution side of the training crops in pixels
+ * @param preset the base model's size preset (as the base-model bundle names them); its image
+ *     size is the side of the training crops
  * @param batchSize examples per step (over all devices)
  * @param steps total steps of the run (the schedule's length)
  * @param seed seed of everything random: initial weights, data sampling, augmentations, engine
@@ -21,14 +21,13 @@ import org.megaportraits.training.data.AugmentationSettings;
  * @param data loading and augmentation
  * @param run logging, samples and checkpoints
  */
-public record Stage1Config(String preset, int resolution, int batchSize, long steps, long seed, List<String> devices,
+public record Stage1Config(String preset, int batchSize, long steps, long seed, List<String> devices,
                            Optimizer optimizer, Losses losses, Networks networks, Discriminator discriminator,
                            Data data, Run run) {
 
     /** Checks what a JSON schema cannot. */
     public Stage1Config {
         devices = devices == null ? List.of() : List.copyOf(devices);
-        require(resolution >= 16, "resolution must be at least 16, got " + resolution);
         require(batchSize >= 1, "batchSize must be at least 1, got " + batchSize);
         require(steps >= 1, "steps must be at least 1, got " + steps);
     }

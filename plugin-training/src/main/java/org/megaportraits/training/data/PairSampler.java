@@ -126,6 +126,11 @@ public final class PairSampler {
                 "remove it from the data folder, or crop the faces beforehand");
     }
 
+    /** The seed of step {@code step}'s other random draws (the engine's generator). */
+    public static long stepSeed(long seed, long step) {
+        return mix(seed, step, -1);
+    }
+
     /** SplitMix64-style mixing of the three numbers into one seed. */
     static long mix(long seed, long step, long slot) {
         long z = seed * 0x9E3779B97F4A7C15L + step * 0xBF58476D1CE4E5B9L + slot * 0x94D049BB133111EBL;

@@ -1,0 +1,270 @@
+package org.megaportraits.training.stage1;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.megaportraits.basemodel.net.BaseGenerator;
+import org.megaportraits.nn.tensor.Devices;
+import org.megaportraits.nn.tensor.NDImageBatch;
+import org.megaportraits.sdk.image.RgbImage;
+import org.megaportraits.training.config.Stage1Config;
+import org.megaportraits.training.discriminator.MultiScaleDiscriminator;
+import org.megaportraits.training.loss.CosFaceCycleLoss;
+import org.megaportraits.training.loss.FeatureMatchingLoss;
+import org.megaportraits.training.loss.Foreground;
+import org.megaportraits.training.loss.HingeLoss;
+import org.megaportraits.training.optim.AdamW;
+
+/**
+ * One optimisation step of stage 1 over one or more replicas: the generator's step (perceptual,
+ * identity, gaze, adversarial, feature-matching and cycle terms; the adversarial gradient flows
+ * through the discriminator's judgement of the fake), then the discriminator's (hinge loss on the
+ * real image and the detached fake). See the package comment for how replicas combine.
+ */
+final class Stage1Step {
+
+    /** What a step reports: the logged values, and host copies of images when asked. */
+    record Result(Map<String, Double> values, Samples samples) {
+    }
+
+    /** Images of the first examples of the first shard, for sample grids. */
+    record Samples(List<RgbImage> source, List<RgbImage> driver, List<RgbImage> output, List<RgbImage> crossSource,
+                   List<RgbImage> crossOutput) {
+    }
+
+    /** What the generator's forward pass of one shard produced. */
+    private record Forward(NDArray prediction, NDArray crossPrediction, NDArray target, NDArray foregroundPrediction,
+                           NDArray zPrediction, NDArray zCross, NDArray zDriver, NDArray zCrossDriver) {
+    }
+
+    private final Stage1Config.Losses w;
+    private final CosFaceCycleLoss cycle;
+    private final Foreground foreground;
+    private final double expressionCrop;
+
+    Stage1Step(Stage1Config cfg) {
+        this.w = cfg.losses();
+        this.cycle = new CosFaceCycleLoss(w.cycleScale(), w.cycleMargin());
+        List<Double> c = w.foregroundColour();
+        this.foreground = new Foreground(new float[] {c.get(0).floatValue(), c.get(1).floatValue(), c.get(2).floatValue()});
+        this.expressionCrop = cfg.data().augmentation().expressionCrop();
+    }
+
+    /**
+     * Runs one step. The master is {@code replicas.get(0)}; optimizers hold the master's state.
+     *
+     * @param sampleRows how many examples to copy to the host as images (0: none)
+     */
+    Result run(List<Replica> replicas, List<DeviceBatch> shards, AdamW generatorOptimizer,
+               AdamW discriminatorOptimizer, double lrG, double lrD, int sampleRows) {
+        Replica master = replicas.get(0);
+        int total = shards.stream().mapToInt(s -> s.size).sum();
+        Map<String, Double> values = new LinkedHashMap<>();
+        try (NDScope scope = new NDScope()) {
+            List<Forward> forwards = new ArrayList<>();
+            Engine engine = Engine.getEngine(Devices.ENGINE);
+            try (GradientCollector gc = engine.newGradientCollector()) {
+                NDArray loss = null;
+                for (int r = 0; r < replicas.size(); r++) {
+                    Forward f = generatorForward(replicas.get(r), shards.get(r));
+                    forwards.add(f);
+                    double share = (double) shards.get(r).size / total;
+                    NDArray part = generatorLosses(replicas.get(r), shards.get(r), f, share, values);
+                    part = onto(part, master).mul((float) share);
+                    loss = loss == null ? part : loss.add(part);
+                }
+                if (w.cycle() > 0) {
+                    NDArray c = cycleLoss(forwards, shards, master);
+                    add(values, "g_cycle", c.getFloat());
+                    loss = loss.add(c.mul((float) w.cycle()));
+                }
+                values.put("g_total", (double) loss.getFloat());
+                gc.backward(loss);
+            }
+            Map<String, NDArray> gMaster = Replica.trainable(master.generatorParameters);
+            for (int r = 1; r < replicas.size(); r++) {
+                Replica.addGradients(Replica.trainable(replicas.get(r).generatorParameters), gMaster);
+            }
+            generatorOptimizer.step(gMaster, lrG);
+            for (Replica r : replicas) {
+                AdamW.zeroGradients(Replica.trainable(r.discriminatorParameters));
+            }
+
+            try (GradientCollector gc = engine.newGradientCollector()) {
+                NDArray loss = null;
+                for (int r = 0; r < replicas.size(); r++) {
+                    Forward f = forwards.get(r);
+                    MultiScaleDiscriminator d = replicas.get(r).discriminator;
+                    MultiScaleDiscriminator.Judgement real = d.judge(replicas.get(r).store, f.target, true);
+                    MultiScaleDiscriminator.Judgement fake = d.judge(replicas.get(r).store,
+                            f.foregroundPrediction.stopGradient(), true);
+                    double share = (double) shards.get(r).size / total;
+                    NDArray part = HingeLoss.discriminator(real.scores(), fake.scores());
+                    add(values, "d_hinge", part.getFloat() * share);
+                    add(values, "d_real_score", meanScore(real.scores()) * share);
+                    add(values, "d_fake_score", meanScore(fake.scores()) * share);
+                    part = onto(part, master).mul((float) share);
+                    loss = loss == null ? part : loss.add(part);
+                }
+                gc.backward(loss);
+            }
+            Map<String, NDArray> dMaster = Replica.trainable(master.discriminatorParameters);
+            for (int r = 1; r < replicas.size(); r++) {
+                Replica.addGradients(Replica.trainable(replicas.get(r).discriminatorParameters), dMaster);
+            }
+            discriminatorOptimizer.step(dMaster, lrD);
+            for (int r = 1; r < replicas.size(); r++) {
+                replicas.get(r).copyFrom(master);
+            }
+            values.put("lr_g", lrG);
+            values.put("lr_d", lrD);
+            return new Result(values, sampleRows > 0 ? samples(shards.get(0), forwards.get(0), sampleRows) : null);
+        }
+    }
+
+    private Forward generatorForward(Replica r, DeviceBatch b) {
+        BaseGenerator g = r.generator;
+        BaseGenerator.Source src = g.encodeSource(r.store, b.source, b.sourceMatte, b.canonicalToSource,
+                centre(b.source), true);
+        NDArray zDriver = g.expressionCode(r.store, b.driverExpression, true);
+        NDArray prediction = g.render(r.store, src.volume(), src.descriptor(), zDriver, b.driverToCanonical, true);
+        NDArray target = foreground.composite(b.driver, b.driverMatte);
+        NDArray fgPrediction = foreground.composite(prediction, b.driverMatte);
+        if (w.cycle() <= 0) {
+            return new Forward(prediction, null, target, fgPrediction, null, null, zDriver, null);
+        }
+        BaseGenerator.Source cross = g.encodeSource(r.store, b.crossSource, b.crossSourceMatte,
+                b.crossCanonicalToSource, centre(b.crossSource), true);
+        NDArray crossPrediction = g.render(r.store, cross.volume(), cross.descriptor(), zDriver, b.driverToCanonical, true);
+        NDArray zPrediction = g.expressionCode(r.store, centre(prediction), true);
+        NDArray zCross = g.expressionCode(r.store, centre(crossPrediction), true);
+        NDArray zCrossDriver = g.expressionCode(r.store, b.crossDriverExpression, true);
+        return new Forward(prediction, crossPrediction, target, fgPrediction, zPrediction, zCross, zDriver, zCrossDriver);
+    }
+
+    /** The per-shard terms (each a mean over the shard), weighted and summed; logs each raw term. */
+    private NDArray generatorLosses(Replica r, DeviceBatch b, Forward f, double share, Map<String, Double> values) {
+        NDArray p = f.foregroundPrediction;
+        NDArray t = f.target;
+        NDArray total = null;
+        add(values, "l1_foreground", p.sub(t).abs().mean().getFloat() * share);
+        LossNetworks n = r.losses;
+        if (n.vgg != null) {
+            total = sum(total, term(values, "g_vgg", n.vgg.loss(p, t), w.vgg(), share));
+        }
+        if (n.identity != null) {
+            total = sum(total, term(values, "g_identity", n.identity.loss(p, t, b.driverLandmarks), w.identity(), share));
+        }
+        if (n.gaze != null) {
+            total = sum(total, term(values, "g_gaze", n.gaze.loss(p, t, b.driverLandmarks), w.gaze(), share));
+        }
+        if (w.adversarial() > 0 || w.featureMatching() > 0) {
+            MultiScaleDiscriminator.Judgement fake = r.discriminator.judge(r.store, p, true);
+            if (w.adversarial() > 0) {
+                total = sum(total, term(values, "g_adversarial", HingeLoss.generator(fake.scores()), w.adversarial(), share));
+            }
+            if (w.featureMatching() > 0) {
+                MultiScaleDiscriminator.Judgement real = r.discriminator.judge(r.store, t, true);
+                total = sum(total, term(values, "g_feature_matching",
+                        FeatureMatchingLoss.loss(real.features(), fake.features()), w.featureMatching(), share));
+            }
+        }
+        if (total == null) {
+            // every perceptual and adversarial term is off: train on the foreground L1 alone
+            total = term(values, "g_l1", p.sub(t).abs().mean(), 1, share);
+        }
+        return total;
+    }
+
+    /** The CosFace cycle loss over all replicas' descriptors, on the master's device. */
+    private NDArray cycleLoss(List<Forward> forwards, List<DeviceBatch> shards, Replica master) {
+        NDList anchors = new NDList();
+        NDList positives = new NDList();
+        NDList negatives = new NDList();
+        List<Integer> anchorIdentity = new ArrayList<>();
+        List<Integer> negativeIdentity = new ArrayList<>();
+        for (int r = 0; r < forwards.size(); r++) {
+            Forward f = forwards.get(r);
+            DeviceBatch b = shards.get(r);
+            anchors.add(onto(f.zPrediction, master));
+            anchors.add(onto(f.zCross, master));
+            positives.add(onto(f.zDriver, master));
+            positives.add(onto(f.zDriver, master));
+            negatives.add(onto(f.zDriver, master));
+            negatives.add(onto(f.zCrossDriver, master));
+            for (int k = 0; k < 2; k++) {
+                for (int id : b.identity) {
+                    anchorIdentity.add(id);
+                }
+            }
+            for (int id : b.identity) {
+                negativeIdentity.add(id);
+            }
+            for (int id : b.crossIdentity) {
+                negativeIdentity.add(id);
+            }
+        }
+        float[] mask = new float[anchorIdentity.size() * negativeIdentity.size()];
+        for (int a = 0; a < anchorIdentity.size(); a++) {
+            for (int n = 0; n < negativeIdentity.size(); n++) {
+                mask[a * negativeIdentity.size() + n] = anchorIdentity.get(a).equals(negativeIdentity.get(n)) ? 0 : 1;
+            }
+        }
+        NDManager m = master.manager;
+        NDArray maskArray = m.create(mask, new Shape(anchorIdentity.size(), negativeIdentity.size()));
+        return cycle.loss(NDArrays.concat(anchors), NDArrays.concat(positives), NDArrays.concat(negatives), maskArray);
+    }
+
+    /** The centred square the expression encoder sees, cut from full crops (differentiable). */
+    private NDArray centre(NDArray images) {
+        long s = images.getShape().get(3);
+        long side = Math.max(1, Math.round(s * expressionCrop));
+        long off = (s - side) / 2;
+        return images.get(":, :, " + off + ":" + (off + side) + ", " + off + ":" + (off + side));
+    }
+
+    private static NDArray term(Map<String, Double> values, String key, NDArray raw, double weight, double share) {
+        add(values, key, raw.getFloat() * share);
+        return raw.mul((float) weight);
+    }
+
+    private static NDArray sum(NDArray a, NDArray b) {
+        return a == null ? b : a.add(b);
+    }
+
+    private static void add(Map<String, Double> values, String key, double v) {
+        values.merge(key, v, Double::sum);
+    }
+
+    private static double meanScore(NDList scores) {
+        double s = 0;
+        for (NDArray a : scores) {
+            s += a.mean().getFloat();
+        }
+        return s / scores.size();
+    }
+
+    private static NDArray onto(NDArray a, Replica master) {
+        return a.getDevice().equals(master.device) ? a : a.toDevice(master.device, false);
+    }
+
+    private static Samples samples(DeviceBatch b, Forward f, int rows) {
+        int n = Math.min(rows, b.size);
+        String slice = "0:" + n;
+        return new Samples(host(b.source.get(slice)), host(b.driver.get(slice)), host(f.prediction.get(slice)),
+                host(b.crossSource.get(slice)), f.crossPrediction == null ? null : host(f.crossPrediction.get(slice)));
+    }
+
+    private static List<RgbImage> host(NDArray a) {
+        return NDImageBatch.toHost(a.stopGradient());
+    }
+}

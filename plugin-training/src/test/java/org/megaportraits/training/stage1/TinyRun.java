@@ -1,0 +1,52 @@
+package org.megaportraits.training.stage1;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.megaportraits.training.data.TestClips;
+
+/** A tiny stage-1 set-up for tests: three 64 px clips and the small preset without pretrained networks. */
+final class TinyRun {
+
+    private TinyRun() {
+    }
+
+    /** Writes three clips into {@code dir}. */
+    static Path data(Path dir) throws Exception {
+        Files.createDirectories(dir);
+        TestClips.movingSquare(dir.resolve("a.mp4"), 64, 6, 230);
+        TestClips.movingSquare(dir.resolve("b.mp4"), 64, 6, 60);
+        TestClips.movingSquare(dir.resolve("c.mp4"), 64, 6, 140);
+        return dir;
+    }
+
+    /** A configuration file of {@code steps} steps at batch {@code batch}. */
+    static Path config(Path file, long steps, int batch, String... devices) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode c = json.createObjectNode();
+        c.put("preset", "small");
+        c.put("batchSize", batch);
+        c.put("steps", steps);
+        c.put("seed", 11);
+        c.putArray("devices").addAll(java.util.Arrays.stream(devices).map(json.getNodeFactory()::textNode).toList());
+        ObjectNode losses = c.putObject("losses");
+        losses.put("vgg", 0);
+        losses.put("identity", 0);
+        losses.put("gaze", 0);
+        ObjectNode d = c.putObject("discriminator");
+        d.put("width", 8);
+        d.put("blocks", 3);
+        ObjectNode data = c.putObject("data");
+        data.put("faces", "precropped");
+        data.put("prefetch", 2);
+        data.putObject("augmentation").put("expressionSize", 32);
+        ObjectNode run = c.putObject("run");
+        run.put("logEvery", 1);
+        run.put("sampleEvery", 2);
+        run.put("checkpointEvery", 100);
+        run.put("sampleRows", 2);
+        Files.writeString(file, json.writerWithDefaultPrettyPrinter().writeValueAsString(c));
+        return file;
+    }
+}
