@@ -1,4 +1,4 @@
-package org.megaportraits.host.osgi;
+package org.megaportraits.host;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,32 +7,42 @@ import aQute.bnd.osgi.Jar;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import org.megaportraits.host.TestData;
 import org.megaportraits.sdk.enhance.Enhancer;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.service.component.annotations.Component;
 
-/** Builds the test bundle of package org.megaportraits.host.swaptest with bnd, in a given version. */
-final class StampBundles {
+/** Builds the test bundles from packages of the test classes with bnd, as the real bundles are built. */
+public final class TestBundles {
 
-    static final String SYMBOLIC_NAME = "org.megaportraits.test.stamp";
+    /** Symbolic name of the stamp enhancer bundle (package org.megaportraits.host.swaptest). */
+    public static final String STAMP = "org.megaportraits.test.stamp";
 
-    private StampBundles() {
+    private TestBundles() {
     }
 
-    /** Writes the bundle in a version to a file (through a temporary file and a move, as a user drops a jar). */
-    static Path build(String version, Path file) throws Exception {
+    /** The stamp enhancer in a version: every output pixel is min(255, 100 x major version). */
+    public static Path stamp(String version, Path file) throws Exception {
+        return build(STAMP, version, "org.megaportraits.host.swaptest", file);
+    }
+
+    /** The fixture face, model and compositor services of package org.megaportraits.host.fixture. */
+    public static Path fixture(Path file) throws Exception {
+        return build("org.megaportraits.test.fixture", "1.0.0", "org.megaportraits.host.fixture", file);
+    }
+
+    /** Writes a bundle to a file through a temporary file and a move, as a user drops a jar in. */
+    private static Path build(String symbolicName, String version, String pkg, Path file) throws Exception {
         try (Builder b = new Builder()) {
-            b.setProperty("Bundle-SymbolicName", SYMBOLIC_NAME);
+            b.setProperty("Bundle-SymbolicName", symbolicName);
             b.setProperty("Bundle-Version", version);
-            b.setProperty("Private-Package", "org.megaportraits.host.swaptest");
-            b.addClasspath(TestData.codeOf(StampBundles.class).toFile());
+            b.setProperty("Private-Package", pkg);
+            b.addClasspath(TestData.codeOf(TestBundles.class).toFile());
             b.addClasspath(TestData.codeOf(Enhancer.class).toFile());
             b.addClasspath(TestData.codeOf(FrameworkUtil.class).toFile());
             b.addClasspath(TestData.codeOf(Component.class).toFile());
             Jar jar = b.build();
             assertTrue(b.isOk(), "bnd: " + b.getErrors());
-            Path tmp = Files.createTempFile(file.getParent(), ".stamp", ".tmp");
+            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".bundle", ".tmp");
             jar.write(tmp.toFile());
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }

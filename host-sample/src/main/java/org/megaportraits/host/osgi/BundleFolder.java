@@ -2,9 +2,12 @@ package org.megaportraits.host.osgi;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -32,16 +35,23 @@ import org.slf4j.LoggerFactory;
  * The watched bundle folder: every {@code *.jar} in it is installed and started; a jar dropped in,
  * replaced or removed while the host runs takes effect at the next poll. A replaced jar is
  * installed as a new bundle beside the old one and started before the old one is retired through
- * {@link ServiceLeases} (see there why never in place). A jar is taken only once its size and time
- * stamp held still for one poll, so a copy still being written is not read half-way.
+ * {@link ServiceLeases} (see there why never in place). A jar is taken only once it held still for
+ * one poll, so a copy still being written is not read half-way.
  */
 public final class BundleFolder implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BundleFolder.class);
 
-    /** What the folder held at the last look, per file. */
-    private record Seen(long size, long modified) {
+    /**
+     * A file as it was at one look. Size and time stamp alone miss a jar replaced by one of the same
+     * size whose time stamp was kept (bnd and reproducible builds stamp jars with fixed times, cp -p
+     * keeps them), so the file's identity (inode) and, where the platform has it, its change time
+     * (which no tool can set back) count too.
+     */
+    private record Seen(long size, long modified, Object fileKey, long changed) {
     }
+
+    private static final boolean UNIX = FileSystems.getDefault().supportedFileAttributeViews().contains("unix");
 
     /** A jar taken into the framework: the bundle made from it, and the file as it was then. */
     private record Taken(Bundle bundle, Seen seen, String sha256) {
@@ -251,7 +261,9 @@ public final class BundleFolder implements AutoCloseable {
 
     private static Seen look(Path jar) {
         try {
-            return new Seen(Files.size(jar), Files.getLastModifiedTime(jar).toMillis());
+            BasicFileAttributes a = Files.readAttributes(jar, BasicFileAttributes.class);
+            long changed = UNIX ? ((FileTime) Files.getAttribute(jar, "unix:ctime")).to(TimeUnit.NANOSECONDS) : 0;
+            return new Seen(a.size(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS), a.fileKey(), changed);
         } catch (IOException e) {
             return null;
         }

@@ -2,6 +2,7 @@ package org.megaportraits.host.video;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.function.LongConsumer;
 
 /**
  * A progress line for a job over video frames: a bar, frames done of the total, frames per second
@@ -17,6 +18,7 @@ public final class Progress {
     private final long total;
     private final PrintStream out;
     private final boolean terminal;
+    private final LongConsumer listener;
     private final long start = System.nanoTime();
     private long done;
     private long lastDrawn = Long.MIN_VALUE;
@@ -26,10 +28,15 @@ public final class Progress {
      * @param out   where to draw; null draws nothing
      */
     public Progress(String label, long total, PrintStream out, boolean terminal) {
+        this(label, total, out, terminal, null);
+    }
+
+    private Progress(String label, long total, PrintStream out, boolean terminal, LongConsumer listener) {
         this.label = label;
         this.total = total;
         this.out = out;
         this.terminal = terminal;
+        this.listener = listener;
     }
 
     /** A progress line on stderr, redrawn in place when stderr is a terminal. */
@@ -42,6 +49,14 @@ public final class Progress {
         return new Progress("", -1, null, false);
     }
 
+    /**
+     * Draws nothing, and tells a listener the frames done after every batch, on the thread that
+     * processes the frames (for an application's own progress display).
+     */
+    public static Progress reporting(LongConsumer framesDone) {
+        return new Progress("", -1, null, false, framesDone);
+    }
+
     /** Counts frames done and redraws if it is time. */
     public synchronized void advance(int frames) {
         done += frames;
@@ -49,6 +64,9 @@ public final class Progress {
         if (out != null && now - lastDrawn >= (terminal ? REDRAW_NANOS : LOG_LINE_NANOS)) {
             lastDrawn = now;
             draw(now, false);
+        }
+        if (listener != null) {
+            listener.accept(done);
         }
     }
 

@@ -33,6 +33,9 @@ public final class VideoWriter implements AutoCloseable {
     /** Bits per pixel per frame for the H.264 rate control: visually clean at 512 px and at 1080p. */
     private static final double BITS_PER_PIXEL = 0.2;
 
+    /** Small frames need more bits per pixel than that: never less than this many bits a second. */
+    private static final int MIN_BITRATE = 1_000_000;
+
     private final Path target;
     private final Path partial;
     private final FFmpegFrameRecorder recorder;
@@ -92,7 +95,8 @@ public final class VideoWriter implements AutoCloseable {
         r.setPixelFormat(AV_PIX_FMT_YUV420P);
         r.setFrameRate(rate.perSecond());
         r.setGopSize((int) Math.max(1, Math.round(2 * rate.perSecond())));
-        r.setVideoBitrate((int) Math.min(Integer.MAX_VALUE, encodedWidth * (long) encodedHeight * rate.perSecond() * BITS_PER_PIXEL));
+        r.setVideoBitrate((int) Math.min(Integer.MAX_VALUE,
+                Math.max(MIN_BITRATE, encodedWidth * (long) encodedHeight * rate.perSecond() * BITS_PER_PIXEL)));
         if (audio != null) {
             r.setAudioCodec(AV_CODEC_ID_AAC);
             r.setSampleRate(audio.sampleRate());

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.megaportraits.host.TestBundles;
 import org.megaportraits.host.TestData;
 import org.megaportraits.sdk.ExecutionOptions;
 import org.megaportraits.sdk.enhance.Enhancer;
@@ -37,7 +38,7 @@ class BundleSwapTest {
     @Test
     void jobInFlightFinishesOnOldVersionAndNextJobGetsTheNewOne() throws Exception {
         Path folder = TestData.copyBundles(dir.resolve("bundles"), TestData::isFrameworkBundle);
-        Path jar = StampBundles.build("1.0.0", folder.resolve("stamp.jar"));
+        Path jar = TestBundles.stamp("1.0.0", folder.resolve("stamp.jar"));
         try (PortraitsHost host = PortraitsHost.start(folder, POLL)) {
             ServiceLeases leases = host.leases();
             List<RgbImage> stamped = new ArrayList<>();
@@ -48,22 +49,22 @@ class BundleSwapTest {
                 assertEquals(new Version(1, 0, 0), old.getVersion());
                 stamped.addAll(enhance(job, 3));
 
-                StampBundles.build("2.0.0", jar);
+                TestBundles.stamp("2.0.0", jar);
                 await("version 2 serves new jobs", () -> providerVersion(leases) == 2);
                 // the old bundle is stopped, its services gone, but still installed: the job's classes still load
-                assertEquals(Bundle.RESOLVED, old.getState());
+                await("version 1 is stopped", () -> old.getState() == Bundle.RESOLVED);
                 assertEquals(List.of(old), leases.retiring());
 
                 stamped.addAll(enhance(job, 5));
             }
             assertEquals(8, stamped.size(), "no frame lost");
-            stamped.forEach(im -> assertEquals(1, im.get(0, 0, 0), "every frame of the first job from version 1"));
+            stamped.forEach(im -> assertEquals(100, im.get(0, 0, 0), "every frame of the first job from version 1"));
 
             await("the old bundle is uninstalled once its job ended", () -> old.getState() == Bundle.UNINSTALLED);
             try (ServiceLease<Enhancer> second = leases.acquire(Enhancer.class).orElseThrow();
                  Enhancer.Session job = second.service().open(ExecutionOptions.CPU)) {
                 assertEquals(new Version(2, 0, 0), second.provider().getVersion());
-                enhance(job, 2).forEach(im -> assertEquals(2, im.get(0, 0, 0)));
+                enhance(job, 2).forEach(im -> assertEquals(200, im.get(0, 0, 0)));
             }
         }
     }
@@ -71,7 +72,7 @@ class BundleSwapTest {
     @Test
     void removedBundleServesItsJobToTheEndThenIsGone() throws Exception {
         Path folder = TestData.copyBundles(dir.resolve("bundles"), TestData::isFrameworkBundle);
-        Path jar = StampBundles.build("1.0.0", folder.resolve("stamp.jar"));
+        Path jar = TestBundles.stamp("1.0.0", folder.resolve("stamp.jar"));
         try (PortraitsHost host = PortraitsHost.start(folder, POLL)) {
             ServiceLeases leases = host.leases();
             Bundle old;
@@ -81,7 +82,7 @@ class BundleSwapTest {
                 Files.delete(jar);
                 await("the removed bundle is stopped", () -> old.getState() == Bundle.RESOLVED);
                 assertTrue(leases.acquire(Enhancer.class).isEmpty(), "no enhancer for new jobs");
-                enhance(job, 4).forEach(im -> assertEquals(1, im.get(0, 0, 0)));
+                enhance(job, 4).forEach(im -> assertEquals(100, im.get(0, 0, 0)));
             }
             await("the removed bundle is uninstalled", () -> old.getState() == Bundle.UNINSTALLED);
         }
@@ -92,7 +93,7 @@ class BundleSwapTest {
         Path folder = TestData.copyBundles(dir.resolve("bundles"), TestData::isFrameworkBundle);
         try (PortraitsHost host = PortraitsHost.start(folder, POLL)) {
             assertTrue(host.leases().acquire(Enhancer.class).isEmpty());
-            StampBundles.build("1.0.0", folder.resolve("stamp.jar"));
+            TestBundles.stamp("1.0.0", folder.resolve("stamp.jar"));
             await("the dropped bundle's service appears", () -> providerVersion(host.leases()) == 1);
         }
     }
@@ -104,8 +105,8 @@ class BundleSwapTest {
     @Test
     void inPlaceUpdateBreaksSessionsOpenedBeforeIt() throws Exception {
         Path folder = TestData.copyBundles(dir.resolve("bundles"), TestData::isFrameworkBundle);
-        StampBundles.build("1.0.0", folder.resolve("stamp.jar"));
-        Path v2 = StampBundles.build("2.0.0", dir.resolve("stamp-2.jar"));
+        TestBundles.stamp("1.0.0", folder.resolve("stamp.jar"));
+        Path v2 = TestBundles.stamp("2.0.0", dir.resolve("stamp-2.jar"));
         try (PortraitsHost host = PortraitsHost.start(folder, Duration.ofHours(1))) {
             ServiceLease<Enhancer> lease = host.leases().acquire(Enhancer.class).orElseThrow();
             Enhancer.Session job = lease.service().open(ExecutionOptions.CPU);

@@ -16,7 +16,7 @@ final class Stamp {
         List<RgbImage> out = new ArrayList<>();
         for (RgbImage im : renders.toHost()) {
             byte[] rgb = new byte[im.rgb().length];
-            Arrays.fill(rgb, (byte) major);
+            Arrays.fill(rgb, (byte) Math.min(255, 100 * major));
             out.add(new RgbImage(im.width(), im.height(), rgb));
         }
         return ImageBatch.ofHost(out);

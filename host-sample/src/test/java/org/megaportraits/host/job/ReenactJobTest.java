@@ -1,0 +1,277 @@
+package org.megaportraits.host.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.megaportraits.host.TestBundles;
+import org.megaportraits.host.TestData;
+import org.megaportraits.host.fixture.Pixels;
+import org.megaportraits.host.fixture.SourceCropModel;
+import org.megaportraits.host.osgi.PortraitsHost;
+import org.megaportraits.host.osgi.ServiceLease;
+import org.megaportraits.host.video.FrameRate;
+import org.megaportraits.host.video.Progress;
+import org.megaportraits.host.video.StillMotionClip;
+import org.megaportraits.host.video.VideoInfo;
+import org.megaportraits.host.video.VideoReader;
+import org.megaportraits.sdk.ExecutionOptions;
+import org.megaportraits.sdk.InvalidInputException;
+import org.megaportraits.sdk.ModelUnavailableException;
+import org.megaportraits.sdk.enhance.Enhancer;
+import org.megaportraits.sdk.face.CropTransform;
+import org.megaportraits.sdk.image.RgbImage;
+import org.megaportraits.sdk.reenact.DrivingOptions;
+import org.osgi.framework.Bundle;
+
+/**
+ * The whole job through the host: real footage, real video I/O, services from bundles in the watched
+ * folder. The services are the test fixture of package org.megaportraits.host.fixture (the centre
+ * square is the face, the render is the source crop), so every output pixel is predictable.
+ */
+class ReenactJobTest {
+
+    private static final int SIZE = 128;
+    private static final int FRAMES = 24;
+    private static final Duration POLL = Duration.ofMillis(100);
+
+    private static Path driverDir;
+    private static Path driver;
+    private static List<RgbImage> driverFrames;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void footage(@TempDir Path tmp) {
+        driverDir = tmp;
+        driver = tmp.resolve("driver.mp4");
+        RgbImage photo = VideoReader.readStill(TestData.photo(1));
+        new StillMotionClip(1530, 380, 560, SIZE, FRAMES, new FrameRate(25, 1), 330).write(photo, driver);
+        driverFrames = decode(driver);
+    }
+
+    @Test
+    void everyDriverFrameComesOutReenactedInOrderWithTheSound() throws Exception {
+        Path folder = TestData.copyBundles(dir.resolve("bundles"), TestData::isFrameworkBundle);
+        TestBundles.fixture(folder.resolve("fixture.jar"));
+        Path out = dir.resolve("out.mp4");
+        try (PortraitsHost host = PortraitsHost.start(folder, POLL)) {
+            ReenactReport report = job(host).run(request(out, false), Progress.silent());
+            assertEquals(FRAMES, report.frames());
+            assertEquals(0, report.framesWithoutFace());
+        }
+        VideoInfo info;
+        try (VideoReader r = VideoReader.open(out)) {
+            info = r.info();
+        }
+        assertEquals(FRAMES, info.frames());
+        assertEquals(new FrameRate(25, 1), info.frameRate());
+        assertNotNull(info.audio(), "the driver's sound is kept");
+        assertEquals(FRAMES / 25.0, info.audio().durationMicros() / 1e6, 1024.0 / StillMotionClip.SAMPLE_RATE);
+
+        // what the fixture services make of it: the source's centre square, cut at the model's
+        // resolution, pasted over the centre square of driver frame i
+        RgbImage source = VideoReader.readStill(TestData.photo(2));
+        RgbImage avatar = Pixels.crop(source, Pixels.centre(source.width(), source.height(), SourceCropModel.RESOLUTION));
+        CropTransform square = Pixels.centre(SIZE, SIZE, SourceCropModel.RESOLUTION);
+        List<RgbImage> result = decode(out);
+        for (int i = 0; i < FRAMES; i++) {
+            RgbImage expected = Pixels.paste(avatar, driverFrames.get(i), square);
+            assertTrue(psnr(expected, result.get(i)) > 28, "frame " + i + ": PSNR " + psnr(expected, result.get(i)));
+            // the driver moves: frame i is driver frame i, not a neighbour
+            double own = border(result.get(i), driverFrames.get(i));
+            assertTrue(own < 4, "frame " + i + " border differs by " + own);
+            if (i > 0) {
+                assertTrue(border(result.get(i), driverFrames.get(i - 1)) > own, "frame " + i + " out of order");
+            }
+        }
+    }
+
+    /**
+     * The brief's swap scenario on the whole job: the enhancer bundle is replaced after the first
+     * batches; the job in flight finishes on version 1 with every frame, the next job runs on 2.
+     */
+    @Test
+    void bundleReplacedDuringAJobServesItToTheEndAndTheNextJobGetsTheNewVersion() throws Exception {
+        Path folder = TestData.copyBundles(dir.resolve("bundles"), TestData::isFrameworkBundle);
+        TestBundles.fixture(folder.resolve("fixture.jar"));
+        Path stampJar = TestBundles.stamp("1.0.0", folder.resolve("stamp.jar"));
+        Path first = dir.resolve("first.mp4");
+        Path second = dir.resolve("second.mp4");
+        try (PortraitsHost host = PortraitsHost.start(folder, POLL)) {
+            Bundle v1 = enhancerBundle(host);
+            ReenactReport report = job(host).run(request(first, true), Progress.reporting(done -> {
+                if (done == 8) {
+                    // between two batches of the running job: drop version 2 in and wait until it serves
+                    swapTo("2.0.0", stampJar, host);
+                    awaitState(v1, Bundle.RESOLVED, "version 1 stopped, still installed for the job");
+                }
+            }));
+            assertEquals(FRAMES, report.frames(), "no frame lost");
+            assertTrue(report.providers().contains(TestBundles.STAMP + " 1.0.0"), report.providers());
+            awaitState(v1, Bundle.UNINSTALLED, "version 1 uninstalled after its job");
+
+            ReenactReport next = job(host).run(request(second, true), Progress.silent());
+            assertTrue(next.providers().contains(TestBundles.STAMP + " 2.0.0"), next.providers());
+        }
+        decode(first).forEach(frame -> assertEquals(100, meanOfCentre(frame), 3, "every frame by version 1"));
+        decode(second).forEach(frame -> assertEquals(200, meanOfCentre(frame), 3, "every frame by version 2"));
+    }
+
+    @Test
+    void missingBaseModelIsNamedAndNothingIsWritten() throws Exception {
+        Path folder = TestData.copyBundles(dir.resolve("bundles"), TestData::isFrameworkBundle);
+        Path out = dir.resolve("out.mp4");
+        try (PortraitsHost host = PortraitsHost.start(folder, POLL)) {
+            ModelUnavailableException e = assertThrows(ModelUnavailableException.class,
+                    () -> job(host).run(request(out, false), Progress.silent()));
+            assertTrue(e.getMessage().startsWith("no base model bundle installed"), e.getMessage());
+            assertTrue(e.remedy().contains(folder.toString()), e.remedy());
+        }
+        assertEquals(List.of("bundles"), names(dir));
+    }
+
+    @Test
+    void askingForTheEnhancerWithoutItsBundleIsAnError() throws Exception {
+        Path folder = TestData.copyBundles(dir.resolve("bundles"), TestData::isFrameworkBundle);
+        TestBundles.fixture(folder.resolve("fixture.jar"));
+        try (PortraitsHost host = PortraitsHost.start(folder, POLL)) {
+            ModelUnavailableException e = assertThrows(ModelUnavailableException.class,
+                    () -> job(host).run(request(dir.resolve("out.mp4"), true), Progress.silent()));
+            assertTrue(e.getMessage().startsWith("no enhancer bundle installed"), e.getMessage());
+        }
+        assertEquals(List.of("bundles"), names(dir));
+    }
+
+    @Test
+    void sourceThatIsNotAnImageIsBadInput() throws Exception {
+        Path folder = TestData.copyBundles(dir.resolve("bundles"), TestData::isFrameworkBundle);
+        Path notImage = Files.writeString(dir.resolve("face.jpg"), "not a picture");
+        try (PortraitsHost host = PortraitsHost.start(folder, POLL)) {
+            ReenactRequest r = new ReenactRequest(notImage, driver, dir.resolve("out.mp4"), ExecutionOptions.CPU, false,
+                    DrivingOptions.Framing.DRIVER, DrivingOptions.Mode.ABSOLUTE);
+            assertThrows(InvalidInputException.class, () -> job(host).run(r, Progress.silent()));
+        }
+        assertEquals(List.of("bundles", "face.jpg"), names(dir));
+    }
+
+    private static ReenactJob job(PortraitsHost host) {
+        return new ReenactJob(host.leases(), host.bundleFolder().folder());
+    }
+
+    private static ReenactRequest request(Path out, boolean enhance) {
+        return new ReenactRequest(TestData.photo(2), driver, out, ExecutionOptions.CPU.withBatchSize(4), enhance,
+                DrivingOptions.Framing.DRIVER, DrivingOptions.Mode.ABSOLUTE);
+    }
+
+    private static Bundle enhancerBundle(PortraitsHost host) {
+        try (ServiceLease<Enhancer> lease = host.leases().acquire(Enhancer.class).orElseThrow()) {
+            return lease.provider();
+        }
+    }
+
+    private static void swapTo(String version, Path jar, PortraitsHost host) {
+        try {
+            TestBundles.stamp(version, jar);
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!enhancerBundle(host).getVersion().toString().equals(version)) {
+                if (System.nanoTime() > deadline) {
+                    fail("version " + version + " did not appear");
+                }
+                Thread.sleep(20);
+            }
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static void awaitState(Bundle b, int state, String what) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (b.getState() != state) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out waiting until " + what);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    private static double psnr(RgbImage a, RgbImage b) {
+        double se = 0;
+        for (int i = 0; i < a.rgb().length; i++) {
+            double d = (a.rgb()[i] & 0xff) - (b.rgb()[i] & 0xff);
+            se += d * d;
+        }
+        return 10 * Math.log10(255.0 * 255.0 / (se / a.rgb().length));
+    }
+
+    private static List<RgbImage> decode(Path video) {
+        List<RgbImage> frames = new ArrayList<>();
+        try (VideoReader r = VideoReader.open(video)) {
+            RgbImage im;
+            while ((im = r.nextImage()) != null) {
+                frames.add(im);
+            }
+        }
+        return frames;
+    }
+
+    /** Mean absolute difference over a band along the frame's edge (outside the face square). */
+    private static double border(RgbImage a, RgbImage b) {
+        double sum = 0;
+        int n = 0;
+        int band = a.width() / 10;
+        for (int y = 0; y < a.height(); y++) {
+            for (int x = 0; x < a.width(); x++) {
+                if (x < band || y < band || x >= a.width() - band || y >= a.height() - band) {
+                    for (int c = 0; c < 3; c++) {
+                        sum += Math.abs(a.get(x, y, c) - b.get(x, y, c));
+                        n++;
+                    }
+                }
+            }
+        }
+        return sum / n;
+    }
+
+    /** Mean value of the middle tenth of an image (well inside the face square). */
+    private static double meanOfCentre(RgbImage im) {
+        double sum = 0;
+        int n = 0;
+        int half = Math.max(1, Math.min(im.width(), im.height()) / 20);
+        for (int y = im.height() / 2 - half; y < im.height() / 2 + half; y++) {
+            for (int x = im.width() / 2 - half; x < im.width() / 2 + half; x++) {
+                for (int c = 0; c < 3; c++) {
+                    sum += im.get(x, y, c);
+                    n++;
+                }
+            }
+        }
+        return sum / n;
+    }
+
+    private static List<String> names(Path d) {
+        try (Stream<Path> files = Files.list(d)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
