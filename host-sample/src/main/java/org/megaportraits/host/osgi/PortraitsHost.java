@@ -55,7 +55,9 @@ public final class PortraitsHost implements AutoCloseable {
             throw new InvalidInputException("bundle folder " + bundles + " does not exist",
                     "pass --bundles with the folder holding the plugin jars (target/bundles after the build)");
         }
+        long t0 = System.nanoTime();
         initialiseEngine();
+        long t1 = System.nanoTime();
         Path storage;
         try {
             storage = Files.createTempDirectory("portraits-felix-");
@@ -83,6 +85,9 @@ public final class PortraitsHost implements AutoCloseable {
             deleteTree(storage);
             throw e instanceof RuntimeException r ? r : new IllegalStateException("the OSGi framework did not start", e);
         }
+        long t2 = System.nanoTime();
+        LOG.info("host started in {} ms: engine {} ms, framework and {} bundles {} ms", (t2 - t0) / 1_000_000,
+                (t1 - t0) / 1_000_000, framework.getBundleContext().getBundles().length, (t2 - t1) / 1_000_000);
         return new PortraitsHost(framework, folder, storage);
     }
 
