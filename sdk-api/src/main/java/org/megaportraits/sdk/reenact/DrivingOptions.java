@@ -4,7 +4,9 @@ import org.megaportraits.sdk.Api;
 import org.megaportraits.sdk.InvalidInputException;
 
 /**
- * How driver motion is applied to an avatar (paper appendix B.6).
+ * How driver motion is applied to an avatar (paper appendix B.6). The mode decides the head
+ * rotation, expression, scale and translation; the framing may then replace scale and
+ * translation by the source's.
  *
  * @param framing   whose scale and translation the output keeps
  * @param mode      absolute driver motion, or the driver's motion relative to a reference frame
@@ -18,7 +20,10 @@ public record DrivingOptions(Framing framing, Mode mode, Motion reference) {
     public enum Framing {
         /** Keep the source's scale and translation (video calls). */
         SOURCE,
-        /** Take the driver's, fully mimicking it. */
+        /**
+         * Take the driver's, fully mimicking it (in relative mode: the source's, changed as the
+         * driver's changed since the reference frame).
+         */
         DRIVER
     }
 
@@ -26,7 +31,12 @@ public record DrivingOptions(Framing framing, Mode mode, Motion reference) {
     public enum Mode {
         /** The driver's pose and expression as they are. */
         ABSOLUTE,
-        /** The driver's change since the reference frame, applied to the source's pose. */
+        /**
+         * The driver's change since the reference frame, applied to the source: rotation
+         * {@code R_d R_ref^T R_s}, translation {@code t_s + t_d - t_ref}, scale
+         * {@code s_s s_d / s_ref}, expression {@code z_s + z_d - z_ref}. With the source itself as
+         * reference this equals absolute driving.
+         */
         RELATIVE
     }
 

@@ -43,10 +43,17 @@ public interface ReenactmentModel {
          */
         Avatar encodeAvatar(ImageBatch source, HeadPose pose, ImageBatch mask);
 
-        /** Motion of a batch of aligned driver crops with their head poses. */
+        /**
+         * Motion of a batch of aligned driver crops (any size: they are resized for the
+         * expression encoder) with their head poses, one per crop.
+         */
         Motion extractMotion(ImageBatch drivers, List<HeadPose> poses);
 
-        /** Renders the avatar with each frame's motion: a batch of the motion's size, on the device. */
+        /**
+         * Renders the avatar with each frame's motion: a batch of the motion's size, fp32 in
+         * [0, 1] on the session's device, processed {@link ExecutionOptions#batchSize()} frames at
+         * a time. Null options mean {@link DrivingOptions#ABSOLUTE_DRIVER}.
+         */
         ImageBatch render(Avatar avatar, Motion motion, DrivingOptions options);
 
         /** Frees the weights on the device once nothing else uses them. */
