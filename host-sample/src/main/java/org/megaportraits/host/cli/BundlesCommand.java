@@ -2,6 +2,7 @@ package org.megaportraits.host.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
@@ -33,7 +34,7 @@ final class BundlesCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (PortraitsHost h = host.start()) {
             Map<Long, String> problems = h.bundleFolder().problems();
-            Map<Long, Path> files = new java.util.HashMap<>();
+            Map<Long, Path> files = new HashMap<>();
             h.bundleFolder().bundles().forEach((file, b) -> files.put(b.getBundleId(), file));
             out.printf("bundle folder: %s%n", h.bundleFolder().folder());
             out.printf("%-3s %-9s %-30s %-20s %-30s %s%n", "ID", "STATE", "BUNDLE", "VERSION", "SDK SERVICES", "FILE");

@@ -16,6 +16,7 @@ final class HostOptions {
     @Option(names = "--poll-ms", paramLabel = "MS", description = "How often the bundle folder is looked at (default: ${DEFAULT-VALUE}).")
     long pollMillis = 1000;
 
+    /** Read before parsing (logging is configured before any class logs); declared so picocli accepts it. */
     @Option(names = {"-v", "--verbose"}, description = "Log what the host and the bundles do.")
     boolean verbose;
 

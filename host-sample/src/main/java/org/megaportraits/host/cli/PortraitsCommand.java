@@ -35,13 +35,11 @@ public final class PortraitsCommand implements Runnable {
 
     /**
      * Settings that must be in place before the classes they steer load: JavaCPP's memory limit
-     * would trip on PyTorch's allocations; DJL must not reach the network; logging stays quiet
-     * unless asked.
+     * would trip on PyTorch's allocations; logging stays quiet unless asked. (DJL's own settings
+     * are made by PortraitsHost, which embedding applications use too.)
      */
     private static void configureRuntime(List<String> args) {
         setDefault("org.bytedeco.javacpp.maxPhysicalBytes", "0");
-        setDefault("ai.djl.offline", "true");
-        setDefault("OPT_OUT_TRACKING", "true");
         boolean verbose = args.contains("-v") || args.contains("--verbose");
         setDefault("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
         setDefault("org.slf4j.simpleLogger.showShortLogName", "true");

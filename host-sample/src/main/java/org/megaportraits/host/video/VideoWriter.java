@@ -80,7 +80,7 @@ public final class VideoWriter implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temporary file in " + dir, e);
         }
-        // H.264 in 4:2:0 needs even sides; an odd one loses its last pixel row or column
+        // H.264 in 4:2:0 needs even sides: an odd side loses its last pixel row or column
         int encodedWidth = width & ~1;
         int encodedHeight = height & ~1;
         if (encodedWidth != width || encodedHeight != height) {
@@ -122,7 +122,9 @@ public final class VideoWriter implements AutoCloseable {
         staging.clear();
         staging.put(image.rgb()).flip();
         try {
-            recorder.recordImage(width, height, Frame.DEPTH_UBYTE, 3, width * 3, AV_PIX_FMT_RGB24, staging);
+            // the encoder's (even) size with the frame's row stride: a crop, not a rescale, of an odd-sized frame
+            recorder.recordImage(recorder.getImageWidth(), recorder.getImageHeight(), Frame.DEPTH_UBYTE, 3, width * 3,
+                    AV_PIX_FMT_RGB24, staging);
         } catch (FFmpegFrameRecorder.Exception e) {
             throw new UncheckedIOException(new IOException("encoding frame " + framesWritten + " of " + target + " failed: "
                     + e.getMessage(), e));
