@@ -35,16 +35,14 @@ public final class AppearanceEncoder extends NetworkBlock {
         int in = a.stemChannels();
         int i = 0;
         for (int out : a.downChannels()) {
-            down.add(child("down." + i++, ResBlock.builder(2, in, out, cfg.groups()).standardized(ws)
-                    .spectral(cfg.spectralNorm()).downsample(2, 2).build()));
+            down.add(child("down." + i++, Residual.builder(cfg, 2, in, out).downsample(2, 2).build()));
             in = out;
         }
         norm = child("norm", new GroupNorm(in, cfg.groups()));
         toVolume = child("toVolume", Conv.builder(2, in, vol.channels() * vol.depth(), 1).standardized(ws)
                 .spectral(cfg.spectralNorm()).build());
         for (int b = 0; b < a.volumeBlocks(); b++) {
-            volumeBlocks.add(child("volume." + b, ResBlock.builder(3, vol.channels(), vol.channels(), cfg.groups())
-                    .standardized(ws).spectral(cfg.spectralNorm()).build()));
+            volumeBlocks.add(child("volume." + b, Residual.builder(cfg, 3, vol.channels(), vol.channels()).build()));
         }
     }
 

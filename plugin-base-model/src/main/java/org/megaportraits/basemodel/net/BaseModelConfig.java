@@ -18,6 +18,10 @@ import org.megaportraits.sdk.InvalidInputException;
  * @param imageSize             side of the source crop and the output image
  * @param groups                group-norm groups everywhere
  * @param weightStandardization weight standardisation on convolutions that follow a normalisation
+ * @param standardizeSkips      also on the 1x1 skip convolutions of residual blocks (the paper's "every
+ *                              convolution but the first and last"); off in the authors' code and in the
+ *                              presets: a standardised 1x1 multiplies the unnormalised residual stream by
+ *                              about sqrt(fan-in) per block, which overflows fp16 in G2D
  * @param spectralNorm          spectral normalisation of every convolution and linear layer (training switch)
  * @param volume                the appearance volume
  * @param appearance            appearance encoder E_app
@@ -32,6 +36,7 @@ public record BaseModelConfig(
         int imageSize,
         int groups,
         boolean weightStandardization,
+        boolean standardizeSkips,
         boolean spectralNorm,
         Volume volume,
         Appearance appearance,
@@ -141,8 +146,8 @@ public record BaseModelConfig(
 
     /** This configuration with spectral normalisation switched on or off. */
     public BaseModelConfig withSpectralNorm(boolean on) {
-        return new BaseModelConfig(name, imageSize, groups, weightStandardization, on, volume, appearance, descriptor,
-                expression, warp, canonical, decoder);
+        return new BaseModelConfig(name, imageSize, groups, weightStandardization, standardizeSkips, on, volume,
+                appearance, descriptor, expression, warp, canonical, decoder);
     }
 
     /**

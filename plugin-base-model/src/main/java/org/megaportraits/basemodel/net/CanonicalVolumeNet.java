@@ -42,7 +42,6 @@ public final class CanonicalVolumeNet extends NetworkBlock {
         BaseModelConfig.Volume v = cfg.volume();
         int[] ch = cfg.canonical().channels();
         int levels = ch.length;
-        boolean ws = cfg.weightStandardization();
         boolean sn = cfg.spectralNorm();
         this.inDepth = v.depth();
         sizes = new int[levels][];
@@ -52,15 +51,15 @@ public final class CanonicalVolumeNet extends NetworkBlock {
         }
         int in = v.channels();
         for (int i = 0; i < levels; i++) {
-            down.add(child("down." + i, ResBlock.builder(3, in, ch[i], cfg.groups()).standardized(ws).spectral(sn).build()));
-            skip.add(child("skip." + i, ResBlock.builder(3, ch[i], ch[i], cfg.groups()).standardized(ws).spectral(sn).build()));
+            down.add(child("down." + i, Residual.builder(cfg, 3, in, ch[i]).build()));
+            skip.add(child("skip." + i, Residual.builder(cfg, 3, ch[i], ch[i]).build()));
             in = ch[i];
         }
         int[] last = sizes[levels - 1];
         seed = parameter("seed", new Shape(1, ch[levels - 1], last[0] / 2, last[1] / 2, last[2] / 2), Init.normal(1f));
         for (int i = levels - 1; i >= 0; i--) {
             int out = i > 0 ? ch[i - 1] : v.channels();
-            up.add(child("up." + i, ResBlock.builder(3, ch[i], out, cfg.groups()).standardized(ws).spectral(sn).build()));
+            up.add(child("up." + i, Residual.builder(cfg, 3, ch[i], out).build()));
         }
         norm = child("norm", new GroupNorm(v.channels(), cfg.groups()));
         head = child("head", Conv.builder(3, v.channels(), v.channels(), 1).spectral(sn).build());

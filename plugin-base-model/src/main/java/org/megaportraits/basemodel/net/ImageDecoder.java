@@ -31,18 +31,16 @@ public final class ImageDecoder extends NetworkBlock {
     public ImageDecoder(BaseModelConfig cfg) {
         BaseModelConfig.Volume v = cfg.volume();
         BaseModelConfig.Decoder d = cfg.decoder();
-        boolean ws = cfg.weightStandardization();
         boolean sn = cfg.spectralNorm();
         projection = child("projection", Conv.builder(2, v.channels() * v.depth(), d.channels(), 1).bias(false)
                 .spectral(sn).build());
         for (int i = 0; i < d.blocks(); i++) {
-            blocks.add(child("block." + i, ResBlock.builder(2, d.channels(), d.channels(), cfg.groups())
-                    .standardized(ws).spectral(sn).build()));
+            blocks.add(child("block." + i, Residual.builder(cfg, 2, d.channels(), d.channels()).build()));
         }
         int in = d.channels();
         for (int i = 0; i < d.upChannels().length; i++) {
-            ups.add(child("up." + i, ResBlock.builder(2, in, d.upChannels()[i], cfg.groups()).standardized(ws)
-                    .spectral(sn).upsample(Resample.Mode.NEAREST, 2, 2).build()));
+            ups.add(child("up." + i, Residual.builder(cfg, 2, in, d.upChannels()[i])
+                    .upsample(Resample.Mode.NEAREST, 2, 2).build()));
             in = d.upChannels()[i];
         }
         norm = child("norm", new GroupNorm(in, cfg.groups()));

@@ -37,7 +37,6 @@ public final class WarpingGenerator extends NetworkBlock {
         this.w = cfg.warp();
         this.embedSize = cfg.descriptor().embedSize();
         int ec = cfg.descriptor().channels();
-        boolean ws = cfg.weightStandardization();
         seed = child("seed", Conv.builder(2, ec, w.seedChannels() * w.seedDepth(), 1).bias(false)
                 .spectral(cfg.spectralNorm()).build());
         Resample.Mode mode = "trilinear".equals(w.upsampling()) ? Resample.Mode.LINEAR : Resample.Mode.NEAREST;
@@ -46,8 +45,8 @@ public final class WarpingGenerator extends NetworkBlock {
         for (int i = 0; i < w.channels().length; i++) {
             int dz = depth < vol.depth() ? 2 : 1;
             depth *= dz;
-            blocks.add(child("block." + i, ResBlock.builder(3, in, w.channels()[i], cfg.groups()).standardized(ws)
-                    .spectral(cfg.spectralNorm()).upsample(mode, dz, 2, 2).adaptive(ec, embedSize * embedSize).build()));
+            blocks.add(child("block." + i, Residual.builder(cfg, 3, in, w.channels()[i]).upsample(mode, dz, 2, 2)
+                    .adaptive(ec, embedSize * embedSize).build()));
             in = w.channels()[i];
         }
         if (depth != vol.depth()) {

@@ -11,8 +11,9 @@ import ai.djl.training.ParameterStore;
  * input, then {@code norm -> ReLU -> conv3 -> norm -> ReLU -> conv3} added to the input (through
  * a 1x1 convolution when the channel count changes), then optional average pooling. Norms are
  * group norms, or adaptive group norms driven by an embedding given as a second input. The main
- * convolutions follow a normalisation and are weight-standardised when asked; the 1x1 skip is
- * not (it sees the raw input). Children: {@code norm1, conv1, norm2, conv2[, skip]}.
+ * convolutions follow a normalisation and are weight-standardised when asked; the 1x1 skip sees
+ * the raw input and is standardised only when asked separately. Children: {@code norm1, conv1,
+ * norm2, conv2[, skip]}.
  */
 public final class ResBlock extends NetworkBlock {
 
@@ -40,7 +41,8 @@ public final class ResBlock extends NetworkBlock {
         conv2 = child("conv2", Conv.builder(b.dims, b.out, b.out, 3).bias(false)
                 .standardized(b.standardized).spectral(b.spectral).build());
         skip = b.in == b.out ? null
-                : child("skip", Conv.builder(b.dims, b.in, b.out, 1).bias(false).spectral(b.spectral).build());
+                : child("skip", Conv.builder(b.dims, b.in, b.out, 1).bias(false).standardized(b.standardizedSkip)
+                        .spectral(b.spectral).build());
     }
 
     private static Block norm(Builder b, int channels) {
@@ -89,6 +91,7 @@ public final class ResBlock extends NetworkBlock {
         private final int out;
         private final int groups;
         private boolean standardized;
+        private boolean standardizedSkip;
         private boolean spectral;
         private int[] up;
         private Resample.Mode upMode = Resample.Mode.NEAREST;
@@ -106,6 +109,12 @@ public final class ResBlock extends NetworkBlock {
         /** Weight standardisation of the two main convolutions. */
         public Builder standardized(boolean ws) {
             this.standardized = ws;
+            return this;
+        }
+
+        /** Weight standardisation of the 1x1 skip convolution (when channels change). */
+        public Builder standardizedSkip(boolean ws) {
+            this.standardizedSkip = ws;
             return this;
         }
 
