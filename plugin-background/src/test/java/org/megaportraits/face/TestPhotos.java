@@ -103,9 +103,19 @@ public final class TestPhotos {
         return transform(frame, java.awt.geom.AffineTransform.getTranslateInstance(dx, dy));
     }
 
+    /** The frame resized by a factor (bilinear). */
+    public static RgbImage scale(RgbImage frame, double k) {
+        return transform(frame, java.awt.geom.AffineTransform.getScaleInstance(k, k),
+                (int) Math.round(frame.width() * k), (int) Math.round(frame.height() * k));
+    }
+
     private static RgbImage transform(RgbImage frame, java.awt.geom.AffineTransform t) {
+        return transform(frame, t, frame.width(), frame.height());
+    }
+
+    private static RgbImage transform(RgbImage frame, java.awt.geom.AffineTransform t, int width, int height) {
         BufferedImage src = toBuffered(frame);
-        BufferedImage dst = new BufferedImage(frame.width(), frame.height(), BufferedImage.TYPE_INT_RGB);
+        BufferedImage dst = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         new java.awt.image.AffineTransformOp(t, java.awt.image.AffineTransformOp.TYPE_BILINEAR).filter(src, dst);
         return fromBuffered(dst);
     }

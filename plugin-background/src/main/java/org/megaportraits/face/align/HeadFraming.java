@@ -7,17 +7,17 @@ import org.megaportraits.sdk.face.HeadPose;
  * The square head crop of the paper's pre-processing (VoxCeleb2-style crops around the head with
  * hair and a little neck), placed from the fitted 3-D pose rather than the landmark box, so that
  * its size does not breathe when the head turns: the side is {@value #SIDE_MM} model millimetres
- * (3.4 times the outer eye-corner distance; the face is about half the crop wide) and the centre
- * {@value #CENTRE_RAISE_MM} mm above the head centre, which puts the eye line a little above the
- * middle of the crop.
+ * (3.8 times the outer eye-corner distance; the face is about 45 % of the crop wide, the whole
+ * head with its hair and the neck fit in) and the centre {@value #CENTRE_RAISE_MM} mm above the
+ * head centre, which puts the eye line just above the middle of the crop.
  */
 public final class HeadFraming {
 
     /** Crop side in model millimetres. */
-    public static final double SIDE_MM = 306;
+    public static final double SIDE_MM = 340;
 
     /** How far the crop centre lies above the head centre, model millimetres (image up). */
-    public static final double CENTRE_RAISE_MM = 10;
+    public static final double CENTRE_RAISE_MM = 15;
 
     private HeadFraming() {
     }

@@ -1,0 +1,170 @@
+package org.megaportraits.background.impl;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.megaportraits.background.matte.GrabCutMatting;
+import org.megaportraits.background.matte.Matting;
+import org.megaportraits.background.paste.PasteBack;
+import org.megaportraits.background.plate.InpaintedPlate;
+import org.megaportraits.nn.tensor.Devices;
+import org.megaportraits.nn.tensor.NDImageBatch;
+import org.megaportraits.sdk.ExecutionOptions;
+import org.megaportraits.sdk.InvalidInputException;
+import org.megaportraits.sdk.background.Compositor;
+import org.megaportraits.sdk.face.CropTransform;
+import org.megaportraits.sdk.face.FaceAnalyzer;
+import org.megaportraits.sdk.image.ImageBatch;
+import org.megaportraits.sdk.image.RgbImage;
+
+/**
+ * Compositing on one device. Batches it returns are children of its manager (closing the session
+ * frees them). The classic matte needs faces: the face session is opened on first use and closed
+ * with this session.
+ */
+final class CompositorSession implements Compositor.Session {
+
+    private final NDManager manager;
+    private final Supplier<FaceAnalyzer.Session> faceSessions;
+    private final Matting configuredMatting;
+    private final Runnable onClose;
+    private FaceAnalyzer.Session faces;
+    private Matting matting;
+    private boolean closed;
+
+    /**
+     * @param matting      a matting network chosen by configuration, or null for the classic matte
+     * @param faceSessions opens a face session for the classic matte
+     */
+    CompositorSession(ExecutionOptions options, Matting matting, Supplier<FaceAnalyzer.Session> faceSessions, Runnable onClose) {
+        this.manager = NDManager.newBaseManager(Devices.device(options), Devices.ENGINE);
+        this.configuredMatting = matting;
+        this.faceSessions = faceSessions;
+        this.onClose = onClose;
+    }
+
+    @Override
+    public ImageBatch matte(ImageBatch images) {
+        checkOpen();
+        checkChannels(images, 3, "images");
+        if (matting == null) {
+            if (configuredMatting != null) {
+                matting = configuredMatting;
+            } else {
+                faces = faceSessions.get();
+                matting = new GrabCutMatting(faces);
+            }
+        }
+        try (NDManager scratch = manager.newSubManager()) {
+            NDArray alpha = matting.matte(tensor(images, scratch));
+            return NDImageBatch.wrap(manager, alpha);
+        }
+    }
+
+    @Override
+    public ImageBatch backgroundPlate(ImageBatch images, ImageBatch mattes) {
+        checkOpen();
+        checkChannels(images, 3, "images");
+        checkChannels(mattes, 1, "mattes");
+        checkSameSize(images, mattes);
+        try (NDManager scratch = manager.newSubManager()) {
+            NDArray plates = InpaintedPlate.plates(tensor(images, scratch), tensor(mattes, scratch));
+            return NDImageBatch.wrap(manager, plates);
+        }
+    }
+
+    @Override
+    public ImageBatch composite(ImageBatch foreground, ImageBatch alpha, ImageBatch background) {
+        checkOpen();
+        checkChannels(foreground, 3, "foreground");
+        checkChannels(alpha, 1, "alpha");
+        checkChannels(background, 3, "background");
+        checkSameSize(foreground, alpha);
+        checkSameSize(foreground, background);
+        try (NDManager scratch = manager.newSubManager()) {
+            NDArray fg = tensor(foreground, scratch).toType(DataType.FLOAT32, false);
+            NDArray a = tensor(alpha, scratch).toType(DataType.FLOAT32, false);
+            NDArray bg = tensor(background, scratch).toType(DataType.FLOAT32, false);
+            NDArray out = fg.mul(a).add(bg.mul(a.neg().add(1)));
+            return NDImageBatch.wrap(manager, out);
+        }
+    }
+
+    @Override
+    public List<RgbImage> pasteBack(ImageBatch crops, List<RgbImage> frames, List<CropTransform> transforms) {
+        checkOpen();
+        checkChannels(crops, 3, "crops");
+        if (crops.size() != frames.size() || frames.size() != transforms.size()) {
+            throw new InvalidInputException(crops.size() + " crops, " + frames.size() + " frames and " + transforms.size()
+                    + " transforms given", "pass one crop, frame and transform per frame");
+        }
+        List<RgbImage> out = new ArrayList<>(frames.size());
+        try (NDManager scratch = manager.newSubManager()) {
+            NDArray all = tensor(crops, scratch);
+            for (int i = 0; i < frames.size(); i++) {
+                RgbImage frame = frames.get(i);
+                CropTransform t = transforms.get(i);
+                if (t.frameWidth() != frame.width() || t.frameHeight() != frame.height()) {
+                    throw new InvalidInputException("crop transform " + i + " was made for a " + t.frameWidth() + "x"
+                            + t.frameHeight() + " frame, the frame is " + frame.width() + "x" + frame.height(),
+                            "paste each crop into the frame it was cut from");
+                }
+                out.add(PasteBack.paste(all.get(i).reshape(new Shape(1, 3, crops.height(), crops.width())), frame, t));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The batch as a tensor whose derived arrays land in {@code scratch}: a batch's own tensor is
+     * lent to scratch for the call (results of an op belong to its first operand's manager).
+     */
+    private static NDArray tensor(ImageBatch batch, NDManager scratch) {
+        NDArray t = NDImageBatch.toTensor(batch, scratch);
+        if (t.getManager() != scratch) {
+            t.tempAttach(scratch);
+        }
+        return t;
+    }
+
+    private static void checkChannels(ImageBatch b, int channels, String what) {
+        if (b.channels() != channels) {
+            throw new InvalidInputException(what + " have " + b.channels() + " channels, expected " + channels,
+                    channels == 1 ? "pass one-channel mattes" : "pass RGB images");
+        }
+    }
+
+    private static void checkSameSize(ImageBatch a, ImageBatch b) {
+        if (a.size() != b.size() || a.height() != b.height() || a.width() != b.width()) {
+            throw new InvalidInputException("batches differ: " + a.size() + " x " + a.width() + "x" + a.height() + " and "
+                    + b.size() + " x " + b.width() + "x" + b.height(), "pass batches of the same count and size");
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("compositor session is closed");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            if (matting != null) {
+                matting.close();
+            } else if (configuredMatting != null) {
+                configuredMatting.close();
+            }
+            if (faces != null) {
+                faces.close();
+            }
+            manager.close();
+            onClose.run();
+        }
+    }
+}

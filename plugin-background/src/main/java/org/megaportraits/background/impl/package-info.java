@@ -1,0 +1,2 @@
+/** The Compositor service: its Declarative Services component and sessions. */
+package org.megaportraits.background.impl;

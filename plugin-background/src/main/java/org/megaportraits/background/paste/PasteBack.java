@@ -1,0 +1,102 @@
+package org.megaportraits.background.paste;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.List;
+import org.megaportraits.face.crop.AffineSampler;
+import org.megaportraits.nn.tensor.NDImageBatch;
+import org.megaportraits.sdk.face.CropTransform;
+import org.megaportraits.sdk.image.RgbImage;
+
+/**
+ * Puts a generated crop back where it was cut from. Only the frame region under the crop is
+ * touched: it is uploaded, the crop is resampled into it through the inverse of the crop's
+ * transform, and the two are blended with a weight that is 1 inside the crop and falls smoothly
+ * to 0 over the outer {@value #FEATHER} of the crop's side, so no seam shows. Pixels outside the
+ * crop keep their exact values; the frame keeps its size.
+ */
+public final class PasteBack {
+
+    /** Width of the feathered border, as a fraction of the crop side. */
+    public static final double FEATHER = 0.06;
+
+    private PasteBack() {
+    }
+
+    /**
+     * The frame with the crop pasted in.
+     *
+     * @param crop 1 x 3 x S x S in [0, 1], on any device (the work happens there)
+     */
+    public static RgbImage paste(NDArray crop, RgbImage frame, CropTransform t) {
+        int size = (int) crop.getShape().get(2);
+        CropTransform at = t.cropSize() == size ? t : t.forCropSize(size);
+        int[] roi = region(at, frame.width(), frame.height());
+        int x0 = roi[0];
+        int y0 = roi[1];
+        int w = roi[2] - x0;
+        int h = roi[3] - y0;
+        if (w <= 0 || h <= 0) {
+            return frame;
+        }
+        byte[] patch = new byte[w * h * 3];
+        for (int y = 0; y < h; y++) {
+            System.arraycopy(frame.rgb(), ((y0 + y) * frame.width() + x0) * 3, patch, y * w * 3, w * 3);
+        }
+        byte[] blended;
+        try (NDManager scratch = crop.getManager().newSubManager()) {
+            crop.tempAttach(scratch);
+            NDArray region = NDImageBatch.fromHost(List.of(new RgbImage(w, h, patch)), scratch);
+            NDArray withWeight = crop.toType(DataType.FLOAT32, false).concat(feather(scratch, size), 1);
+            // region pixel (u, v) -> frame (x0 + u, y0 + v) -> crop coordinates
+            double[] inv = AffineSampler.invert(new double[] {at.a00(), at.a01(), at.a02(), at.a10(), at.a11(), at.a12()});
+            double[] map = {inv[0], inv[1], inv[0] * x0 + inv[1] * y0 + inv[2], inv[3], inv[4], inv[3] * x0 + inv[4] * y0 + inv[5]};
+            NDArray sampled = AffineSampler.sample(withWeight, List.of(map), h, w);
+            NDArray rgb = sampled.get(":, 0:3");
+            NDArray weight = sampled.get(":, 3:4");
+            NDArray out = rgb.mul(weight).add(region.mul(weight.neg().add(1)));
+            blended = NDImageBatch.toHost(out).get(0).rgb();
+        }
+        byte[] pixels = frame.rgb().clone();
+        for (int y = 0; y < h; y++) {
+            System.arraycopy(blended, y * w * 3, pixels, ((y0 + y) * frame.width() + x0) * 3, w * 3);
+        }
+        return new RgbImage(frame.width(), frame.height(), pixels);
+    }
+
+    /** The frame pixels the crop covers: [x0, y0, x1, y1), clipped to the frame. */
+    static int[] region(CropTransform t, int width, int height) {
+        double minX = Double.MAX_VALUE;
+        double minY = Double.MAX_VALUE;
+        double maxX = -Double.MAX_VALUE;
+        double maxY = -Double.MAX_VALUE;
+        int s = t.cropSize();
+        for (int[] c : new int[][] {{0, 0}, {s, 0}, {0, s}, {s, s}}) {
+            double x = t.frameX(c[0], c[1]);
+            double y = t.frameY(c[0], c[1]);
+            minX = Math.min(minX, x);
+            minY = Math.min(minY, y);
+            maxX = Math.max(maxX, x);
+            maxY = Math.max(maxY, y);
+        }
+        return new int[] {
+            Math.max(0, (int) Math.floor(minX)), Math.max(0, (int) Math.floor(minY)),
+            Math.min(width, (int) Math.ceil(maxX)), Math.min(height, (int) Math.ceil(maxY)),
+        };
+    }
+
+    /** 1 x 1 x S x S blending weight: smoothstep from 0 at the crop's edge to 1 at {@link #FEATHER} inside. */
+    static NDArray feather(NDManager manager, int size) {
+        float[] ramp = new float[size];
+        double band = Math.max(1, FEATHER * size);
+        for (int i = 0; i < size; i++) {
+            double d = Math.min(i + 0.5, size - i - 0.5) / band;
+            double c = Math.max(0, Math.min(1, d));
+            ramp[i] = (float) (c * c * (3 - 2 * c));
+        }
+        NDArray r = manager.create(ramp);
+        return r.reshape(size, 1).mul(r.reshape(1, size)).reshape(new Shape(1, 1, size, size));
+    }
+}

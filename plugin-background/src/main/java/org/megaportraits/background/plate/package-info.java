@@ -1,0 +1,2 @@
+/** Background plates: the crop with the person removed and the hole filled in. */
+package org.megaportraits.background.plate;
