@@ -60,6 +60,13 @@ public final class ReenactJob {
     public ReenactReport run(ReenactRequest request, Progress progress) {
         long start = System.nanoTime();
         RgbImage source = VideoReader.readStill(request.source());
+        // all missing bundles are reported before any model is activated (which may load weights)
+        requireProvided(ReenactmentModel.class, "base model", "plugin-base-model");
+        requireProvided(FaceAnalyzer.class, "face analysis", "plugin-background");
+        requireProvided(Compositor.class, "compositing", "plugin-background");
+        if (request.enhance()) {
+            requireProvided(Enhancer.class, "enhancer", "plugin-enhancer");
+        }
         try (VideoReader driver = VideoReader.open(request.driver());
              ServiceLease<ReenactmentModel> model = require(ReenactmentModel.class, "base model", "plugin-base-model");
              ServiceLease<FaceAnalyzer> faces = require(FaceAnalyzer.class, "face analysis", "plugin-background");
@@ -116,11 +123,20 @@ public final class ReenactJob {
         }
     }
 
+    private void requireProvided(Class<?> type, String what, String module) {
+        if (!leases.isProvided(type)) {
+            throw missing(type, what, module);
+        }
+    }
+
     private <S> ServiceLease<S> require(Class<S> type, String what, String module) {
         Optional<ServiceLease<S>> lease = leases.acquire(type);
-        return lease.orElseThrow(() -> new ModelUnavailableException(
-                "no " + what + " bundle installed (no bundle provides " + type.getSimpleName() + ")",
-                "put the " + module + " bundle jar into " + bundleFolder + " (mvn package copies it to host-sample/target/bundles)"));
+        return lease.orElseThrow(() -> missing(type, what, module));
+    }
+
+    private ModelUnavailableException missing(Class<?> type, String what, String module) {
+        return new ModelUnavailableException("no " + what + " bundle installed (no bundle provides " + type.getSimpleName() + ")",
+                "put the " + module + " bundle jar into " + bundleFolder);
     }
 
     private static String providers(ServiceLease<?>... leases) {

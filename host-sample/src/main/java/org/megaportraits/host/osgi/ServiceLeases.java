@@ -93,6 +93,11 @@ public final class ServiceLeases {
         return Optional.empty();
     }
 
+    /** True if some bundle registers a service of the type now (without activating it). */
+    public boolean isProvided(Class<?> type) {
+        return context.getServiceReference(type) != null;
+    }
+
     /** Counts a lease on the reference's bundle, unless it is gone or retiring; null then. */
     private synchronized Bundle reserve(ServiceReference<?> ref) {
         Bundle provider = ref.getBundle();
