@@ -75,11 +75,7 @@ public final class VideoReader implements AutoCloseable {
      */
     public static RgbImage readStill(Path file) {
         try (VideoReader reader = open(file)) {
-            RgbImage image = reader.nextImage();
-            if (image == null) {
-                throw new InvalidInputException(file + " holds no picture", "give a photo (JPEG or PNG)");
-            }
-            return image;
+            return reader.nextImage();
         }
     }
 
@@ -148,6 +144,9 @@ public final class VideoReader implements AutoCloseable {
         }
         if (frame == null) {
             ended = true;
+            if (framesRead == 0) {
+                throw new InvalidInputException(info.file() + " has no picture FFmpeg can decode", REMEDY);
+            }
             if (info.frames() > 0 && framesRead < info.frames()) {
                 throw new InvalidInputException(info.file() + " ends after " + framesRead + " of its " + info.frames()
                         + " frames: the file is cut short or damaged", REMEDY);
