@@ -1,0 +1,114 @@
+package org.megaportraits.face.bench;
+
+import ai.djl.util.cuda.CudaUtils;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.megaportraits.face.impl.FaceAnalyzerComponent;
+import org.megaportraits.face.net.FaceApiPackage;
+import org.megaportraits.nn.bench.ResultsTable;
+import org.megaportraits.sdk.ExecutionOptions;
+import org.megaportraits.sdk.Precision;
+import org.megaportraits.sdk.face.AlignedFaces;
+import org.megaportraits.sdk.face.FaceAnalyzer;
+import org.megaportraits.sdk.face.FaceTracker;
+import org.megaportraits.sdk.image.RgbImage;
+
+/**
+ * Milliseconds per 1080p frame of the face pipeline: detection (SSD at 512), 68 landmarks (two
+ * passes, each with its mirror image), pose fit and a 512 x 512 alignment crop, as the tracker
+ * does them for a video; and detection with landmarks alone. Frames are the six demo photos of
+ * face-api cut to 1920 x 1080 (3 to 5 faces each; the tracker crops one). Runnable without Maven:
+ * {@code java -cp <plugin-background jar>:<plugin-base-model jar>:<sdk-api jar>:<DJL api, PyTorch
+ * engine, jni and native jars>:<jackson, slf4j> org.megaportraits.face.bench.FaceBenchmark --device
+ * gpu --batch 4 --frames 60}, with the face-api package found as the bundle finds it
+ * ({@code -Dportraits.faceapi.dir=...}). Appends to the shared results table when
+ * {@code -Dportraits.bench.results=...} is set.
+ */
+public final class FaceBenchmark {
+
+    private FaceBenchmark() {
+    }
+
+    /** Entry point: {@code --device cpu|gpu|gpu:N --precision fp32 --batch N --frames N --crop N}. */
+    public static void main(String[] argv) throws IOException {
+        Map<String, String> args = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < argv.length; i += 2) {
+            if (!argv[i].startsWith("--")) {
+                throw new IllegalArgumentException("expected --option value pairs, got " + argv[i]);
+            }
+            args.put(argv[i].substring(2), argv[i + 1]);
+        }
+        if (argv.length % 2 != 0) {
+            System.out.println("options: --device cpu|gpu|gpu:N --precision fp32|fp16|bf16 --batch N --frames N --crop N");
+            return;
+        }
+        int batch = Integer.parseInt(args.getOrDefault("batch", "1"));
+        int count = Integer.parseInt(args.getOrDefault("frames", "24"));
+        int crop = Integer.parseInt(args.getOrDefault("crop", "512"));
+        ExecutionOptions options = new ExecutionOptions(args.getOrDefault("device", "cpu"),
+                Precision.parse(args.getOrDefault("precision", "fp32")), batch);
+        List<RgbImage> photos = photos();
+        List<RgbImage> frames = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            frames.add(photos.get(i % photos.size()));
+        }
+        String device = options.isGpu() ? options.device() + " (compute capability "
+                + CudaUtils.getComputeCapability(options.gpuIndex()) + ")"
+                : "cpu (" + Runtime.getRuntime().availableProcessors() + " cores)";
+        ResultsTable table = new ResultsTable(device);
+        String precision = options.precision().name().toLowerCase(Locale.ROOT);
+        try (FaceAnalyzer.Session session = new FaceAnalyzerComponent().open(options)) {
+            // warm-up: first calls pay for allocation and kernel selection
+            try (FaceTracker warm = session.track(crop); AlignedFaces a = warm.next(frames.subList(0, Math.min(batch, count)))) {
+                session.detect(frames.get(0));
+            }
+            long t0 = System.nanoTime();
+            try (FaceTracker tracker = session.track(crop)) {
+                for (int start = 0; start < count; start += batch) {
+                    try (AlignedFaces a = tracker.next(frames.subList(start, Math.min(count, start + batch)))) {
+                        a.crops().size();
+                    }
+                }
+            }
+            double trackMs = (System.nanoTime() - t0) / 1e6 / count;
+            long t1 = System.nanoTime();
+            int faces = 0;
+            for (RgbImage f : frames) {
+                faces += session.detect(f).size();
+            }
+            double detectMs = (System.nanoTime() - t1) / 1e6 / count;
+            table.add("face pipeline 1080p", precision, batch, "detect + landmarks + pose + " + crop + " crop (tracker)",
+                    trackMs, "ms/frame");
+            table.add("face pipeline 1080p", precision, 1, "detect + landmarks + pose, all faces (" + faces + " in " + count
+                    + " frames)", detectMs, "ms/frame");
+        }
+    }
+
+    /** The demo photos scaled to 1920 wide and cut to the middle 1080 rows. */
+    private static List<RgbImage> photos() throws IOException {
+        FaceApiPackage pkg = FaceApiPackage.locate();
+        List<RgbImage> out = new ArrayList<>();
+        for (int i = 1; i <= 6; i++) {
+            Path file = pkg.demoPhoto(i);
+            BufferedImage im = ImageIO.read(file.toFile());
+            int top = Math.max(0, (im.getHeight() - 1080) / 2);
+            BufferedImage cut = im.getSubimage(0, top, 1920, Math.min(1080, im.getHeight()));
+            int[] argb = cut.getRGB(0, 0, 1920, 1080, null, 0, 1920);
+            byte[] rgb = new byte[1920 * 1080 * 3];
+            for (int k = 0; k < argb.length; k++) {
+                rgb[3 * k] = (byte) (argb[k] >> 16);
+                rgb[3 * k + 1] = (byte) (argb[k] >> 8);
+                rgb[3 * k + 2] = (byte) argb[k];
+            }
+            out.add(new RgbImage(1920, 1080, rgb));
+        }
+        return out;
+    }
+}
