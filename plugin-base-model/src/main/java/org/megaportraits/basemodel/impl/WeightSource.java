@@ -63,10 +63,6 @@ abstract sealed class WeightSource {
             this.seed = seed;
         }
 
-        long seed() {
-            return seed;
-        }
-
         @Override
         BaseModelConfig config() {
             return config;

@@ -21,7 +21,6 @@ public final class Conv extends NetworkBlock implements MultiplyAddCounter {
 
     private final int dims;
     private final int in;
-    private final int out;
     private final int kernel;
     private final int stride;
     private final int padding;
@@ -35,39 +34,23 @@ public final class Conv extends NetworkBlock implements MultiplyAddCounter {
     private Conv(Builder b) {
         this.dims = b.dims;
         this.in = b.in;
-        this.out = b.out;
         this.kernel = b.kernel;
         this.stride = b.stride;
         this.padding = b.padding < 0 ? b.kernel / 2 : b.padding;
         this.standardized = b.standardized;
         long[] shape = new long[2 + dims];
-        shape[0] = out;
+        shape[0] = b.out;
         shape[1] = in;
         Arrays.fill(shape, 2, shape.length, kernel);
         long fanIn = (long) in * (long) Math.pow(kernel, dims);
         this.weight = parameter("weight", new Shape(shape), Init.fanInUniform(fanIn, b.gain));
-        this.bias = b.bias ? parameter("bias", new Shape(out), Init.fanInUniform(fanIn, b.gain)) : null;
-        this.spectral = b.spectral ? buffer("spectral_u", new Shape(out), Init.normal(1f)) : null;
+        this.bias = b.bias ? parameter("bias", new Shape(b.out), Init.fanInUniform(fanIn, b.gain)) : null;
+        this.spectral = b.spectral ? buffer("spectral_u", new Shape(b.out), Init.normal(1f)) : null;
     }
 
     /** A convolution over {@code dims} (2 or 3) spatial axes. */
     public static Builder builder(int dims, int in, int out, int kernel) {
         return new Builder(dims, in, out, kernel);
-    }
-
-    /** Input channels. */
-    public int inChannels() {
-        return in;
-    }
-
-    /** Output channels. */
-    public int outChannels() {
-        return out;
-    }
-
-    /** Whether the weight is standardised before use. */
-    public boolean isStandardized() {
-        return standardized;
     }
 
     @Override

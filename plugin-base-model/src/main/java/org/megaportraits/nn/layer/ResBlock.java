@@ -17,7 +17,6 @@ import ai.djl.training.ParameterStore;
  */
 public final class ResBlock extends NetworkBlock {
 
-    private final int dims;
     private final Block norm1;
     private final Conv conv1;
     private final Block norm2;
@@ -29,7 +28,6 @@ public final class ResBlock extends NetworkBlock {
     private final int[] down;
 
     private ResBlock(Builder b) {
-        this.dims = b.dims;
         this.adaptive = b.embeddingChannels > 0;
         this.up = b.up;
         this.upMode = b.upMode;
@@ -79,15 +77,10 @@ public final class ResBlock extends NetworkBlock {
         return e == null ? apply(norm, store, x, training) : apply(norm, store, training, x, e);
     }
 
-    /** Spatial axes of the block. */
-    public int dims() {
-        return dims;
-    }
-
     /** Options of a residual block. */
     public static final class Builder {
         private final int dims;
-        private final int in;
+            private final int in;
         private final int out;
         private final int groups;
         private boolean standardized;

@@ -26,19 +26,12 @@ public final class ModelFolder {
     /** File name of the weights inside a model folder written by {@link #write}. */
     public static final String WEIGHTS = "weights.mpwt";
 
-    private final Path dir;
     private final ModelDescriptor descriptor;
     private final WeightsFile weights;
 
-    private ModelFolder(Path dir, ModelDescriptor descriptor, WeightsFile weights) {
-        this.dir = dir;
+    private ModelFolder(ModelDescriptor descriptor, WeightsFile weights) {
         this.descriptor = descriptor;
         this.weights = weights;
-    }
-
-    /** The folder. */
-    public Path dir() {
-        return dir;
     }
 
     /** The model's descriptor. */
@@ -93,7 +86,7 @@ public final class ModelFolder {
                     + actual + ", the descriptor expects " + wf.sha256(),
                     "restore the weight file (or the descriptor) from where the model came from");
         }
-        return new ModelFolder(dir, d, WeightsFile.open(file));
+        return new ModelFolder(d, WeightsFile.open(file));
     }
 
     /**

@@ -59,4 +59,14 @@ class ResampleTest {
             assertArrayEquals(new float[] {2.5f}, Resample.resize(x, 1, 1).toFloatArray());
         }
     }
+
+    @Test
+    void resizingToASizeThatDoesNotDivideIsBilinearWithHalfPixelCentres() {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), Devices.ENGINE)) {
+            NDArray x = m.create(new float[] {1, 2, 3, 4}, new Shape(1, 1, 2, 2));
+            // 2 -> 3: output i samples (i + 0.5) * 2/3 - 0.5 = -1/6, 1/2, 7/6 (edges clamped)
+            float[] out = Resample.resize(x, 3, 3).toFloatArray();
+            assertArrayEquals(new float[] {1, 1.5f, 2, 2, 2.5f, 3, 3, 3.5f, 4}, out, 1e-6f);
+        }
+    }
 }
