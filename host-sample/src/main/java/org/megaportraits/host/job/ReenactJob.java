@@ -2,8 +2,10 @@ package org.megaportraits.host.job;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.megaportraits.host.osgi.ServiceLease;
 import org.megaportraits.host.osgi.ServiceLeases;
 import org.megaportraits.host.video.Progress;
@@ -140,7 +142,7 @@ public final class ReenactJob {
     }
 
     private static String providers(ServiceLease<?>... leases) {
-        List<String> names = new ArrayList<>();
+        Set<String> names = new LinkedHashSet<>();
         for (ServiceLease<?> l : leases) {
             if (l != null) {
                 Bundle b = l.provider();
