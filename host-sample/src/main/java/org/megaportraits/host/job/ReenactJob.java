@@ -32,8 +32,8 @@ import org.osgi.framework.Bundle;
 /**
  * Reenacts a portrait with a driver video through SDK services only. The source is encoded once:
  * face detection, an aligned crop at the model's resolution, its matte, {@code encodeAvatar}. Then
- * per batch of driver frames: tracked aligned crops, motion, render, optional enhancement, a matte
- * of the render composited on the driver crop's background plate, and paste-back into the full
+ * per batch of driver frames: tracked aligned crops, motion, render, the render composited by its
+ * matte on the driver crop's background plate, optional enhancement, and paste-back into the full
  * driver frame; decoding and encoding run beside it ({@link VideoPipeline}), audio is kept.
  * <p>
  * The job leases every service before it starts and holds the leases to the end, so a bundle
@@ -104,24 +104,27 @@ public final class ReenactJob {
         }
     }
 
-    /** One batch of driver frames in, as many reenacted full frames out. */
+    /**
+     * One batch of driver frames in, as many reenacted full frames out. The render is composited on
+     * the background plate at the model's resolution, before the enhancer: the plate and the mattes
+     * exist at that size only, and compositing takes images of one size.
+     */
     private static List<RgbImage> reenact(List<RgbImage> frames, FaceTracker tracker, ReenactmentModel.Session m,
                                           Driving driving, Enhancer.Session e, Compositor.Session c) {
         try (AlignedFaces aligned = tracker.next(frames);
              Motion motion = m.extractMotion(aligned.crops(), aligned.poses());
              ImageBatch render = m.render(driving.avatar(), motion, driving.options(motion));
-             ImageBatch enhanced = e == null ? null : e.enhance(render);
+             ImageBatch renderMatte = c.matte(render);
              ImageBatch driverMatte = c.matte(aligned.crops());
-             ImageBatch plate = c.backgroundPlate(aligned.crops(), driverMatte)) {
-            ImageBatch head = enhanced == null ? render : enhanced;
-            try (ImageBatch headMatte = c.matte(head);
-                 ImageBatch composed = c.composite(head, headMatte, plate)) {
-                List<CropTransform> transforms = new ArrayList<>(aligned.transforms().size());
-                for (CropTransform t : aligned.transforms()) {
-                    transforms.add(t.forCropSize(composed.width()));
-                }
-                return c.pasteBack(composed, frames, transforms);
+             ImageBatch plate = c.backgroundPlate(aligned.crops(), driverMatte);
+             ImageBatch composed = c.composite(render, renderMatte, plate);
+             ImageBatch enhanced = e == null ? null : e.enhance(composed)) {
+            ImageBatch result = enhanced == null ? composed : enhanced;
+            List<CropTransform> transforms = new ArrayList<>(aligned.transforms().size());
+            for (CropTransform t : aligned.transforms()) {
+                transforms.add(t.forCropSize(result.width()));
             }
+            return c.pasteBack(result, frames, transforms);
         }
     }
 
