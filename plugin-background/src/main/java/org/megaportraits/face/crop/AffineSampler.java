@@ -64,6 +64,9 @@ public final class AffineSampler {
             NDArray fy = y.sub(y0);
             NDArray base = scratch.create(offsets, new Shape(k, 1, 1))
                     .add(scratch.arange(0, c, 1, DataType.INT64).mul((long) h * w).reshape(1, c, 1));
+            // one flat (contiguous) copy for the four reads: take() on a strided tensor copies it every time
+            NDArray flat = images.reshape(-1);
+            flat.attach(scratch);
             NDArray out = null;
             for (int dy = 0; dy < 2; dy++) {
                 for (int dx = 0; dx < 2; dx++) {
@@ -74,7 +77,7 @@ public final class AffineSampler {
                             .mul(inside.toType(DataType.FLOAT32, false));
                     NDArray pixel = yi.clip(0, h - 1).mul(w).add(xi.clip(0, w - 1)).toType(DataType.INT64, false)
                             .reshape(k, 1, p);
-                    NDArray taps = images.take(scratch, pixel.add(base)).reshape(k, c, outHeight, outWidth);
+                    NDArray taps = flat.take(scratch, pixel.add(base)).reshape(k, c, outHeight, outWidth);
                     NDArray term = taps.mul(weight.reshape(k, 1, outHeight, outWidth).toType(images.getDataType(), false));
                     out = out == null ? term : out.add(term);
                 }

@@ -11,7 +11,9 @@ import org.osgi.annotation.versioning.ProviderType;
 /**
  * Background handling, an OSGi service (the paper imposes the background after generation):
  * foreground mattes, a background plate with the person removed, alpha compositing, and paste-back
- * of generated crops into full frames.
+ * of generated crops into full frames. Batches a session returns are freed when they are closed or
+ * when the session closes. Implementations document their matting and inpainting (the reference
+ * bundle: GrabCut seeded from the face and OpenCV inpainting, or a configured matting network).
  */
 @Api(Api.Status.STABLE)
 @ProviderType
@@ -34,8 +36,9 @@ public interface Compositor {
         ImageBatch composite(ImageBatch foreground, ImageBatch alpha, ImageBatch background);
 
         /**
-         * Pastes generated crops back into their full frames with a soft seam; the frames keep their
-         * size. One crop, frame and transform per frame.
+         * Pastes generated crops back into their full frames with a soft seam (a feathered border);
+         * the frames keep their size and pixels outside the crops keep their values. One crop,
+         * frame and transform per frame; a crop of another size than its transform's is scaled.
          */
         List<RgbImage> pasteBack(ImageBatch crops, List<RgbImage> frames, List<CropTransform> transforms);
 

@@ -5,7 +5,8 @@ import org.megaportraits.sdk.Api;
 /**
  * How an aligned square crop was cut from its frame: the 2 x 3 affine map from crop pixels to frame
  * pixels ({@code xf = a00*xc + a01*yc + a02}, {@code yf = a10*xc + a11*yc + a12}), the crop's side
- * and the frame's size. Kept so that a generated crop can be pasted back.
+ * and the frame's size. Kept so that a generated crop can be pasted back. Coordinates are
+ * continuous: pixel (i, j) spans [i, i + 1) x [j, j + 1), so crop pixel centres are at i + 0.5.
  */
 @Api(Api.Status.STABLE)
 public record CropTransform(double a00, double a01, double a02, double a10, double a11, double a12,

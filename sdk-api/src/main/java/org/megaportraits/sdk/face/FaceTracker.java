@@ -7,8 +7,11 @@ import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Follows one face through the frames of a video, in order, and cuts aligned crops whose framing
- * is smoothed in time (a still head gives a still crop). A frame with no face reuses the last
- * face found (before the first face, the first face found later) and is reported as not detected.
+ * is smoothed in time (a still head gives a still crop). The face followed is the one overlapping
+ * the last followed face most (the largest face at the start, or after a cut). A frame with no
+ * face reuses the last face found; before the first face of the video, the first face found later
+ * in the same call; with no face seen at all yet, the centred square of the frame and a frontal
+ * mean face (box score 0). Such frames are reported as not detected and never stop the job.
  * Not thread-safe: one tracker per video.
  */
 @Api(Api.Status.STABLE)
