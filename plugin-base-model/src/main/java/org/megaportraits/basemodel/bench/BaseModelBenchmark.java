@@ -68,9 +68,16 @@ public final class BaseModelBenchmark {
         samplerBench = !"false".equals(args.get("sampler"));
         precision = options.precision().name().toLowerCase(Locale.ROOT);
         bench = "base-model " + cfg.name();
-        table = new ResultsTable(device.isGpu() ? "gpu:" + device.getDeviceId() + " (compute capability "
-                + CudaUtils.getComputeCapability(device.getDeviceId()) + ")"
+        table = new ResultsTable(device.isGpu() ? gpuName(device.getDeviceId())
                 : "cpu (" + Runtime.getRuntime().availableProcessors() + " cores)");
+    }
+
+    private static String gpuName(int id) {
+        try {
+            return "gpu:" + id + " (compute capability " + CudaUtils.getComputeCapability(id) + ")";
+        } catch (RuntimeException | LinkageError e) {
+            return "gpu:" + id;
+        }
     }
 
     /** Entry point; {@code --help} lists the options. */
@@ -240,12 +247,19 @@ public final class BaseModelBenchmark {
     }
 
     private long gpuMemoryUsed() {
-        return device.isGpu() ? CudaUtils.getGpuMemory(device).getUsed() : 0;
+        if (!device.isGpu()) {
+            return 0;
+        }
+        try {
+            return CudaUtils.getGpuMemory(device).getUsed();
+        } catch (RuntimeException | LinkageError e) {
+            return -1;
+        }
     }
 
     private void printMemory(long gpuBefore) throws IOException {
         Runtime rt = Runtime.getRuntime();
-        if (device.isGpu()) {
+        if (device.isGpu() && gpuBefore >= 0 && gpuMemoryUsed() >= 0) {
             long used = gpuMemoryUsed();
             // cudaMemGetInfo includes PyTorch's cache, so this is about the peak reserved
             table.add(bench, precision, batches[batches.length - 1], "GPU memory in use after the runs",

@@ -25,7 +25,7 @@ public final class GridSampler {
 
     /** How the corner values are fetched. */
     public enum Strategy {
-        /** One gather of all eight corners, then a weighted sum (fewest engine calls). */
+        /** One gather of all eight corners, weighted by a batched (1 x 8) x (8 x C) product. */
         FUSED,
         /** Eight gathers accumulated one by one (least scratch memory). */
         PER_CORNER
@@ -75,18 +75,19 @@ public final class GridSampler {
 
         NDArray out;
         if (strategy == Strategy.FUSED) {
-            // corners on a (2, 2, 2) block of axes, broadcast from each axis' pair
-            NDArray index = az.index.reshape(n, 2, 1, 1, p).mul(h * w)
-                    .add(ay.index.reshape(n, 1, 2, 1, p).mul(w))
-                    .add(ax.index.reshape(n, 1, 1, 2, p)).reshape(n, 8 * p);
-            NDArray weight = az.weight.reshape(n, 2, 1, 1, p)
-                    .mul(ay.weight.reshape(n, 1, 2, 1, p))
-                    .mul(ax.weight.reshape(n, 1, 1, 2, p)).reshape(n, 8, p, 1);
+            // the eight corners of each point on a (2, 2, 2) block, broadcast from each axis' pair
+            NDArray index = az.index.reshape(n, p, 2, 1, 1).mul(h * w)
+                    .add(ay.index.reshape(n, p, 1, 2, 1).mul(w))
+                    .add(ax.index.reshape(n, p, 1, 1, 2)).reshape(n, 8 * p);
+            NDArray weight = az.weight.reshape(n, p, 2, 1, 1)
+                    .mul(ay.weight.reshape(n, p, 1, 2, 1))
+                    .mul(ax.weight.reshape(n, p, 1, 1, 2)).reshape(n, p, 1, 8);
             if (batchOffset != null) {
                 index = index.add(batchOffset);
             }
-            NDArray corners = rows.get(new NDIndex("{}", index.reshape(-1))).reshape(n, 8, p, c);
-            out = corners.mul(weight.toType(valueType, false)).sum(new int[] {1});
+            NDArray corners = rows.get(new NDIndex("{}", index.reshape(-1))).reshape(n, p, 8, c);
+            // (1 x 8) x (8 x C) per point: the weighted sum without an 8x scratch product
+            out = weight.toType(valueType, false).matMul(corners).reshape(n, p, c);
         } else {
             out = null;
             for (int k = 0; k < 8; k++) {
@@ -107,12 +108,12 @@ public final class GridSampler {
     }
 
     private static NDArray pick(NDArray pair, int i) {
-        return pair.get(new NDIndex(":, " + i));
+        return pair.get(new NDIndex(":, :, " + i));
     }
 
     /**
      * One axis of the sampling: the two neighbouring voxel indices of every point (clamped into
-     * the volume) and their interpolation weights (zero for a neighbour outside), each (N, 2, P).
+     * the volume) and their interpolation weights (zero for a neighbour outside), each (N, P, 2).
      */
     private static final class Axis {
         final NDArray index;
@@ -127,9 +128,9 @@ public final class GridSampler {
             NDArray lowerIn = inside(lower, size);
             NDArray upperIn = inside(upper, size);
             this.weight = NDArrays.stack(new NDList(
-                    frac.neg().add(1).mul(lowerIn), frac.mul(upperIn)), 1);
+                    frac.neg().add(1).mul(lowerIn), frac.mul(upperIn)), 2);
             this.index = NDArrays.stack(new NDList(
-                    lower.clip(0, size - 1), upper.clip(0, size - 1)), 1).toType(DataType.INT64, false);
+                    lower.clip(0, size - 1), upper.clip(0, size - 1)), 2).toType(DataType.INT64, false);
         }
 
         private static NDArray inside(NDArray i, long size) {
