@@ -97,18 +97,35 @@ final class FaceSession implements FaceAnalyzer.Session {
                 owner.add(i);
             }
         }
-        int[] frameOf = owner.stream().mapToInt(Integer::intValue).toArray();
-        List<double[]> first = locator.locate(frames, all, frameOf);
+        List<Face> faces = faces(frames, all, owner.stream().mapToInt(Integer::intValue).toArray());
+        List<List<Face>> perFrame = new ArrayList<>();
+        for (int i = 0; i < boxes.size(); i++) {
+            perFrame.add(new ArrayList<>());
+        }
+        for (int k = 0; k < faces.size(); k++) {
+            perFrame.get(owner.get(k)).add(faces.get(k));
+        }
+        for (List<Face> f : perFrame) {
+            f.sort(Comparator.comparingDouble((Face x) -> -x.box().width() * x.box().height()));
+        }
+        return perFrame;
+    }
+
+    /** Face boxes of each frame of a batch, best score first. */
+    List<List<FaceBox>> boxes(NDArray frames) {
+        return detector.detect(frames);
+    }
+
+    /** Landmarks and pose of the given boxes; box k lies in frame {@code frameOf[k]} of the batch. */
+    List<Face> faces(NDArray frames, List<FaceBox> boxes, int[] frameOf) {
+        List<double[]> first = locator.locate(frames, boxes, frameOf);
         List<PoseFit> firstFits = new ArrayList<>();
         for (double[] l : first) {
             firstFits.add(fitter.fit(l));
         }
         List<double[]> second = locator.refine(frames, firstFits, frameOf);
-        List<List<Face>> faces = new ArrayList<>();
-        for (int i = 0; i < boxes.size(); i++) {
-            faces.add(new ArrayList<>());
-        }
-        for (int k = 0; k < all.size(); k++) {
+        List<Face> faces = new ArrayList<>(boxes.size());
+        for (int k = 0; k < boxes.size(); k++) {
             // keep the pass whose landmarks the 3-D face explains better (the upright pass can
             // fail on a face hidden by hair, where the box-based pass still holds)
             PoseFit fit = fitter.fit(second.get(k));
@@ -117,10 +134,7 @@ final class FaceSession implements FaceAnalyzer.Session {
                 fit = firstFits.get(k);
                 landmarks = first.get(k);
             }
-            faces.get(frameOf[k]).add(new Face(all.get(k), landmarks, HeadFraming.pose(fit, HeadFraming.of(fit))));
-        }
-        for (List<Face> f : faces) {
-            f.sort(Comparator.comparingDouble((Face x) -> -x.box().width() * x.box().height()));
+            faces.add(new Face(boxes.get(k), landmarks, HeadFraming.pose(fit, HeadFraming.of(fit))));
         }
         return faces;
     }

@@ -3,6 +3,8 @@ package org.megaportraits.face.impl;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import org.megaportraits.face.align.Framing;
 import org.megaportraits.face.align.FramingSmoother;
@@ -37,7 +39,10 @@ final class VideoFaceTracker implements FaceTracker {
     private final FaceSession session;
     private final int cropSize;
     private final FramingSmoother smoother = new FramingSmoother();
+    /** The last face found, for frames without one. */
     private Face last;
+    /** The box followed in the latest frame that had a face, for choosing among the next frame's faces. */
+    private FaceBox followed;
     private int framesWithoutFace;
 
     VideoFaceTracker(FaceSession session, int cropSize) {
@@ -57,9 +62,24 @@ final class VideoFaceTracker implements FaceTracker {
             List<RgbImage> chunk = frames.subList(start, Math.min(frames.size(), start + batch));
             try (NDManager scratch = session.manager().newSubManager()) {
                 NDArray tensor = NDImageBatch.fromHost(chunk, scratch);
-                for (List<Face> faces : session.detectAll(tensor)) {
-                    found.add(follow(faces));
+                // landmarks only for the face followed in each frame: the others are not needed
+                List<FaceBox> chosen = new ArrayList<>();
+                List<Integer> frameOf = new ArrayList<>();
+                List<List<FaceBox>> boxes = session.boxes(tensor);
+                for (int i = 0; i < boxes.size(); i++) {
+                    FaceBox b = follow(boxes.get(i), followed);
+                    if (b != null) {
+                        chosen.add(b);
+                        frameOf.add(i);
+                        followed = b;
+                    }
                 }
+                List<Face> faces = session.faces(tensor, chosen, frameOf.stream().mapToInt(Integer::intValue).toArray());
+                Face[] byFrame = new Face[chunk.size()];
+                for (int k = 0; k < faces.size(); k++) {
+                    byFrame[frameOf.get(k)] = faces.get(k);
+                }
+                found.addAll(Arrays.asList(byFrame));
             }
         }
         List<Face> used = new ArrayList<>(frames.size());
@@ -87,24 +107,28 @@ final class VideoFaceTracker implements FaceTracker {
         return new AlignedFaces(session.cut(frames, transforms, cropSize), used, poses, transforms, detected);
     }
 
-    /** The face to follow among a frame's faces (largest first), or null if there is none. */
-    private Face follow(List<Face> faces) {
-        if (faces.isEmpty()) {
+    /**
+     * The box to follow among a frame's boxes: the one overlapping the previous followed box most,
+     * or the largest when none overlaps (or nothing was followed yet); null if there is none.
+     */
+    private static FaceBox follow(List<FaceBox> boxes, FaceBox previous) {
+        if (boxes.isEmpty()) {
             return null;
         }
-        if (last == null) {
-            return faces.get(0);
+        FaceBox largest = boxes.stream().max(Comparator.comparingDouble(b -> b.width() * b.height())).orElseThrow();
+        if (previous == null) {
+            return largest;
         }
-        Face best = faces.get(0);
+        FaceBox best = largest;
         double bestIou = -1;
-        for (Face f : faces) {
-            double iou = f.box().iou(last.box());
+        for (FaceBox b : boxes) {
+            double iou = b.iou(previous);
             if (iou > bestIou) {
                 bestIou = iou;
-                best = f;
+                best = b;
             }
         }
-        return bestIou >= SAME_FACE_IOU ? best : faces.get(0);
+        return bestIou >= SAME_FACE_IOU ? best : largest;
     }
 
     /** A mean face looking at the camera, framed by the centred square of the frame. */
