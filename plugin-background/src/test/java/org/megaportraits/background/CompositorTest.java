@@ -164,6 +164,25 @@ class CompositorTest {
         }
     }
 
+    @Test
+    void aFileThatIsNotTorchScriptIsReportedWithWhatToDo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path junk = java.nio.file.Files.writeString(dir.resolve("matting.pt"), "not a TorchScript archive");
+        String old = System.getProperty(CompositorComponent.MATTING_PROPERTY);
+        System.setProperty(CompositorComponent.MATTING_PROPERTY, junk.toString());
+        try {
+            ModelUnavailableException e = assertThrows(ModelUnavailableException.class,
+                    () -> new CompositorComponent().open(ExecutionOptions.CPU));
+            assertTrue(e.getMessage().contains("cannot be loaded as TorchScript"), e.getMessage());
+            assertTrue(e.remedy().contains("torch.jit"), e.remedy());
+        } finally {
+            if (old == null) {
+                System.clearProperty(CompositorComponent.MATTING_PROPERTY);
+            } else {
+                System.setProperty(CompositorComponent.MATTING_PROPERTY, old);
+            }
+        }
+    }
+
     static RgbImage solid(int w, int h, int r, int g, int b) {
         byte[] px = new byte[w * h * 3];
         for (int i = 0; i < px.length; i += 3) {

@@ -58,30 +58,28 @@ public final class AffineSampler {
             // index space: continuous coordinate minus half a pixel
             NDArray x = col(a, 0).mul(u).add(col(a, 1).mul(v)).add(col(a, 2)).sub(0.5f);
             NDArray y = col(a, 3).mul(u).add(col(a, 4).mul(v)).add(col(a, 5)).sub(0.5f);
-            NDArray x0 = x.floor();
-            NDArray y0 = y.floor();
-            NDArray fx = x.sub(x0);
-            NDArray fy = y.sub(y0);
-            NDArray base = scratch.create(offsets, new Shape(k, 1, 1))
-                    .add(scratch.arange(0, c, 1, DataType.INT64).mul((long) h * w).reshape(1, c, 1));
-            // one flat (contiguous) copy for the four reads: take() on a strided tensor copies it every time
+            // the four bilinear taps as one extra axis, so that the whole read is a handful of ops
+            NDArray dx = scratch.create(new float[] {0, 1, 0, 1}, new Shape(1, 4, 1, 1));
+            NDArray dy = scratch.create(new float[] {0, 0, 1, 1}, new Shape(1, 4, 1, 1));
+            NDArray x0 = x.floor().expandDims(1);
+            NDArray y0 = y.floor().expandDims(1);
+            NDArray fx = x.expandDims(1).sub(x0);
+            NDArray fy = y.expandDims(1).sub(y0);
+            NDArray xi = x0.add(dx);
+            NDArray yi = y0.add(dy);
+            NDArray inside = xi.gte(0).logicalAnd(xi.lte(w - 1)).logicalAnd(yi.gte(0)).logicalAnd(yi.lte(h - 1));
+            // weight of tap (dx, dy): (dx ? fx : 1 - fx) * (dy ? fy : 1 - fy), zero outside the image
+            NDArray wx = fx.mul(dx).add(fx.neg().add(1).mul(dx.neg().add(1)));
+            NDArray wy = fy.mul(dy).add(fy.neg().add(1).mul(dy.neg().add(1)));
+            NDArray weight = wx.mul(wy).mul(inside.toType(DataType.FLOAT32, false)).reshape(k, 4, 1, p);
+            NDArray pixel = yi.clip(0, h - 1).mul(w).add(xi.clip(0, w - 1)).toType(DataType.INT64, false).reshape(k, 4, 1, p);
+            NDArray base = scratch.create(offsets, new Shape(k, 1, 1, 1))
+                    .add(scratch.arange(0, c, 1, DataType.INT64).mul((long) h * w).reshape(1, 1, c, 1));
+            // one flat (contiguous) copy to read from: take() on a strided tensor would copy it anyway
             NDArray flat = images.reshape(-1);
             flat.attach(scratch);
-            NDArray out = null;
-            for (int dy = 0; dy < 2; dy++) {
-                for (int dx = 0; dx < 2; dx++) {
-                    NDArray xi = x0.add(dx);
-                    NDArray yi = y0.add(dy);
-                    NDArray inside = xi.gte(0).logicalAnd(xi.lte(w - 1)).logicalAnd(yi.gte(0)).logicalAnd(yi.lte(h - 1));
-                    NDArray weight = (dx == 1 ? fx : fx.neg().add(1)).mul(dy == 1 ? fy : fy.neg().add(1))
-                            .mul(inside.toType(DataType.FLOAT32, false));
-                    NDArray pixel = yi.clip(0, h - 1).mul(w).add(xi.clip(0, w - 1)).toType(DataType.INT64, false)
-                            .reshape(k, 1, p);
-                    NDArray taps = flat.take(scratch, pixel.add(base)).reshape(k, c, outHeight, outWidth);
-                    NDArray term = taps.mul(weight.reshape(k, 1, outHeight, outWidth).toType(images.getDataType(), false));
-                    out = out == null ? term : out.add(term);
-                }
-            }
+            NDArray taps = flat.take(scratch, pixel.add(base));
+            NDArray out = taps.mul(weight.toType(images.getDataType(), false)).sum(new int[] {1}).reshape(k, c, outHeight, outWidth);
             out.attach(m);
             return out;
         }
