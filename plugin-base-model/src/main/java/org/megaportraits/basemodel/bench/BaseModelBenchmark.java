@@ -2,6 +2,7 @@ package org.megaportraits.basemodel.bench;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.megaportraits.basemodel.net.BaseGenerator;
 import org.megaportraits.basemodel.net.BaseModelConfig;
 import org.megaportraits.nn.layer.Init;
@@ -27,6 +29,7 @@ import org.megaportraits.nn.layer.Networks;
 import org.megaportraits.nn.tensor.Devices;
 import org.megaportraits.nn.warp.GridSampler;
 import org.megaportraits.nn.warp.RigidPose;
+import org.megaportraits.nn.warp.WarpGrid;
 import org.megaportraits.sdk.ExecutionOptions;
 import org.megaportraits.sdk.Precision;
 import org.megaportraits.sdk.face.HeadPose;
@@ -41,7 +44,9 @@ import org.megaportraits.sdk.face.HeadPose;
  * <p>Prints: parameters per network; multiply-adds per network (counted from the shapes the
  * convolutions ran on; FLOPs = 2 x MACs) for one avatar encode and per driven frame; ms per avatar
  * encode; ms per driven frame (expression encoder + warp + projection + G2D) at each batch size and
- * frames/s; the grid sampler's ms per pass for both gather strategies; memory (GPU: device memory
+ * frames/s; the time of each network of an encode and of a frame batch on its own, with its
+ * counted GFLOP and TFLOP/s ({@code --profile false} skips it); the grid sampler's ms per pass for
+ * both gather strategies; memory (GPU: device memory
  * in use as cudaMemGetInfo reports it, which includes PyTorch's cache and so approximates the peak
  * reserved; CPU: the process's peak resident set and the JVM heap).
  */
@@ -53,6 +58,7 @@ public final class BaseModelBenchmark {
     private final int[] batches;
     private final int repeats;
     private final boolean samplerBench;
+    private final boolean profile;
     private final ResultsTable table;
     private final String bench;
     private final String precision;
@@ -66,6 +72,7 @@ public final class BaseModelBenchmark {
         batches = Arrays.stream(args.getOrDefault("batches", "1,2,4").split(",")).mapToInt(Integer::parseInt).toArray();
         repeats = Integer.parseInt(args.getOrDefault("repeats", "3"));
         samplerBench = !"false".equals(args.get("sampler"));
+        profile = !"false".equals(args.get("profile"));
         precision = options.precision().name().toLowerCase(Locale.ROOT);
         bench = "base-model " + cfg.name();
         table = new ResultsTable(device.isGpu() ? gpuName(device.getDeviceId())
@@ -86,7 +93,7 @@ public final class BaseModelBenchmark {
         for (int i = 0; i < argv.length; i++) {
             if (argv[i].equals("--help")) {
                 System.out.println("options: --preset paper-512|paper-256|small  --device cpu|gpu|gpu:N  "
-                        + "--precision fp32|fp16|bf16  --batches 1,2,4,8  --repeats 3  --sampler true|false");
+                        + "--precision fp32|fp16|bf16  --batches 1,2,4,8  --repeats 3  --sampler true|false  --profile true|false");
                 return;
             }
             if (!argv[i].startsWith("--") || i + 1 >= argv.length) {
@@ -156,6 +163,15 @@ public final class BaseModelBenchmark {
                 thetaD.close();
             }
             table.add(bench, precision, bestBatch, "driven frames, best batch", 1000 / bestMsPerFrame, "frames/s");
+            if (profile) {
+                profileEncode(g, store, source, theta);
+                for (int b : new int[] {batches[0], bestBatch}) {
+                    profileFrame(g, store, manager, avatar, b);
+                    if (bestBatch == batches[0]) {
+                        break;
+                    }
+                }
+            }
             printMacs("per avatar encode", encodeMacs, samplerMacs(2));
             if (frameMacs != null) {
                 printMacs("per driven frame", frameMacs, samplerMacs(2));
@@ -165,6 +181,108 @@ public final class BaseModelBenchmark {
             }
             printMemory(memBefore);
         }
+    }
+
+    /** One stage of a pass, timed on its own: its network (for the multiply-add count, or null) and its work. */
+    private record Stage(String name, Block network, long extraMacs, Supplier<NDArray> work) {
+    }
+
+    /**
+     * Times each network of an avatar encode on its own (inputs computed beforehand, the device
+     * synchronised after each run), with its counted FLOPs and achieved rate.
+     */
+    private void profileEncode(BaseGenerator g, ParameterStore store, NDArray source, NDArray theta) {
+        BaseModelConfig.Volume v = cfg.volume();
+        try (NDScope inputs = new NDScope()) {
+            NDArray vs = g.appearance().forward(store, new NDList(source), false).head();
+            NDArray es = g.descriptor().forward(store, new NDList(source), false).head();
+            NDArray zs = g.expressionCode(store, source, false);
+            NDArray rigid = WarpGrid.transformed(theta, v.depth(), v.size(), v.size());
+            NDArray emb = g.embedding().forward(store, new NDList(es, zs), false).head();
+            NDArray toCanonical = g.warpToCanonical().forward(store, new NDList(emb), false).head();
+            NDArray rigidSampled = GridSampler.sample(vs, rigid);
+            NDArray vc = GridSampler.sample(rigidSampled, toCanonical);
+            profile("avatar encode", 1, List.of(
+                    new Stage("E_app", g.appearance(), 0, () -> g.appearance().forward(store, new NDList(source), false).head()),
+                    new Stage("descriptor (ResNet-50)", g.descriptor(), 0,
+                            () -> g.descriptor().forward(store, new NDList(source), false).head()),
+                    new Stage("expression (ResNet-18)", g.expression(), 0, () -> g.expressionCode(store, source, false)),
+                    new Stage("motion embedding", g.embedding(), 0,
+                            () -> g.embedding().forward(store, new NDList(es, zs), false).head()),
+                    new Stage("W_s->", g.warpToCanonical(), 0,
+                            () -> g.warpToCanonical().forward(store, new NDList(emb), false).head()),
+                    new Stage("rigid grid", null, 0, () -> WarpGrid.transformed(theta, v.depth(), v.size(), v.size())),
+                    new Stage("grid sampling, rigid", null, samplerMacs(1), () -> GridSampler.sample(vs, rigid)),
+                    new Stage("grid sampling, expression", null, samplerMacs(1),
+                            () -> GridSampler.sample(rigidSampled, toCanonical)),
+                    new Stage("G3D", g.canonical(), 0, () -> g.canonical().forward(store, new NDList(vc), false).head())),
+                    () -> g.encodeSource(store, source, null, theta, source, false).volume());
+        }
+    }
+
+    /** As {@link #profileEncode} for the per-frame networks at batch {@code b}. */
+    private void profileFrame(BaseGenerator g, ParameterStore store, NDManager manager, BaseGenerator.Source avatar, int b) {
+        BaseModelConfig.Volume v = cfg.volume();
+        int s = cfg.imageSize();
+        try (NDScope inputs = new NDScope()) {
+            NDArray drivers = manager.randomUniform(0f, 1f, new Shape(b, 3, s, s)).toType(type, false);
+            List<double[]> poses = new ArrayList<>();
+            for (int i = 0; i < b; i++) {
+                poses.add(RigidPose.of(new HeadPose(0.05 * i, 0, 0, 0, 0, 0, 1)).toCanonical());
+            }
+            NDArray thetaD = RigidPose.stack(manager, poses, DataType.FLOAT32);
+            NDArray z = g.expressionCode(store, drivers, false);
+            NDArray emb = g.embedding().forward(store, new NDList(avatar.descriptor(), z), false).head();
+            NDArray grid = g.warpToDriver().forward(store, new NDList(emb), false).head();
+            NDArray rigid = WarpGrid.transformed(thetaD, v.depth(), v.size(), v.size());
+            NDArray expressed = GridSampler.sample(avatar.volume(), grid);
+            NDArray vd = GridSampler.sample(expressed, rigid);
+            profile("driven frames", b, List.of(
+                    new Stage("expression (ResNet-18)", g.expression(), 0, () -> g.expressionCode(store, drivers, false)),
+                    new Stage("motion embedding", g.embedding(), 0,
+                            () -> g.embedding().forward(store, new NDList(avatar.descriptor(), z), false).head()),
+                    new Stage("W_->d", g.warpToDriver(), 0, () -> g.warpToDriver().forward(store, new NDList(emb), false).head()),
+                    new Stage("rigid grid", null, 0, () -> WarpGrid.transformed(thetaD, v.depth(), v.size(), v.size())),
+                    new Stage("grid sampling, expression", null, b * samplerMacs(1),
+                            () -> GridSampler.sample(avatar.volume(), grid)),
+                    new Stage("grid sampling, rigid", null, b * samplerMacs(1), () -> GridSampler.sample(expressed, rigid)),
+                    new Stage("projection + G2D", g.decoder(), 0, () -> g.decoder().forward(store, new NDList(vd), false).head())),
+                    () -> g.render(store, avatar.volume(), avatar.descriptor(), g.expressionCode(store, drivers, false), thetaD,
+                            false));
+        }
+    }
+
+    private void profile(String pass, int b, List<Stage> stages, Supplier<NDArray> whole) {
+        System.out.printf(Locale.ROOT, "time by network, %s, batch %d (each stage alone, synchronised):%n", pass, b);
+        System.out.printf(Locale.ROOT, "  %-28s %10s %10s %10s %8s%n", "stage", "ms", "GFLOP", "TFLOP/s", "share");
+        double wholeMs = time(() -> {
+            try (NDScope scope = new NDScope()) {
+                sync(whole.get());
+            }
+        });
+        double sum = 0;
+        for (Stage st : stages) {
+            if (st.network() != null) {
+                Networks.resetMultiplyAdds(st.network());
+            }
+            try (NDScope scope = new NDScope()) {
+                st.work().get();
+            }
+            double gflop = 2.0 * ((st.network() == null ? 0 : Networks.multiplyAdds(st.network())) + st.extraMacs()) / 1e9;
+            double ms = time(() -> {
+                try (NDScope scope = new NDScope()) {
+                    sync(st.work().get());
+                }
+            });
+            sum += ms;
+            System.out.printf(Locale.ROOT, "  %-28s %10.3f %10.1f %10.1f %7.1f%%%n", st.name(), ms, gflop,
+                    gflop / ms, 100 * ms / wholeMs);
+            table.add(bench, precision, b, pass + ", time of " + st.name(), ms, "ms");
+            if (gflop > 1) {
+                table.add(bench, precision, b, pass + ", rate of " + st.name(), gflop / ms, "TFLOP/s");
+            }
+        }
+        System.out.printf(Locale.ROOT, "  %-28s %10.3f   (sum of stages %.3f ms)%n", "whole pass", wholeMs, sum);
     }
 
     private void printParameters(BaseGenerator g) {

@@ -59,14 +59,27 @@ public final class ResBlock extends NetworkBlock {
     protected NDList run(ParameterStore store, NDList inputs, boolean training) {
         NDArray x = inputs.get(0);
         NDArray e = adaptive ? inputs.get(1) : null;
-        if (up != null) {
-            x = Resample.upsample(x, upMode, up);
+        NDArray h;
+        NDArray shortcut;
+        if (up == null) {
+            h = Activation.relu(normalize(norm1, store, x, e, training));
+            shortcut = skip == null ? x : apply(skip, store, x, training);
+        } else if (upMode == Resample.Mode.NEAREST) {
+            // Nearest up-sampling repeats values, which leaves every group's mean and variance
+            // unchanged, and norm, ReLU and the 1x1 skip act per position: all three run on the
+            // small map, then up-sample (same result, a quarter of the positions in 2D).
+            h = Resample.upsample(Activation.relu(normalize(norm1, store, x, e, training)), upMode, up);
+            shortcut = Resample.upsample(skip == null ? x : apply(skip, store, x, training), upMode, up);
+        } else {
+            // linear up-sampling changes the statistics, but still commutes with the linear 1x1 skip
+            NDArray big = Resample.upsample(x, upMode, up);
+            h = Activation.relu(normalize(norm1, store, big, e, training));
+            shortcut = skip == null ? big : Resample.upsample(apply(skip, store, x, training), upMode, up);
         }
-        NDArray h = Activation.relu(normalize(norm1, store, x, e, training));
         h = apply(conv1, store, h, training);
         h = Activation.relu(normalize(norm2, store, h, e, training));
         h = apply(conv2, store, h, training);
-        NDArray out = h.add(skip == null ? x : apply(skip, store, x, training));
+        NDArray out = h.add(shortcut);
         if (down != null) {
             out = Resample.averagePool(out, down);
         }

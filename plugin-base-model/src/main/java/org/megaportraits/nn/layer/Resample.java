@@ -1,8 +1,6 @@
 package org.megaportraits.nn.layer;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.pooling.Pool;
@@ -49,43 +47,51 @@ public final class Resample {
     }
 
     /**
-     * Linear interpolation by a factor 1 or 2 per spatial axis, separable, with the sample points
-     * of PyTorch's {@code interpolate(..., align_corners=False)}: output 2i lies a quarter pixel
-     * before input i, output 2i+1 a quarter after, edges clamped.
+     * Linear interpolation by a factor 1 or 2 per spatial axis, with the sample points of
+     * PyTorch's {@code interpolate(..., align_corners=False)}: output 2i lies a quarter pixel
+     * before input i, output 2i+1 a quarter after, edges clamped. Done by the engine's bilinear
+     * kernel, which is separable: depth is doubled on the view (N, C, D, H*W) (the H*W axis keeps
+     * its size, an exact copy), height and width on the view (N, C*D, H, W). Two kernels instead
+     * of a dozen slices, products and sums per axis.
      */
     public static NDArray upsampleLinear(NDArray x, int... factors) {
-        NDArray y = x;
-        for (int i = 0; i < factors.length; i++) {
-            if (factors[i] == 2) {
-                y = doubleAlong(y, 2 + i);
-            } else if (factors[i] != 1) {
-                throw new IllegalArgumentException("linear up-sampling supports factors 1 and 2, not " + factors[i]);
+        for (int f : factors) {
+            if (f != 1 && f != 2) {
+                throw new IllegalArgumentException("linear up-sampling supports factors 1 and 2, not " + f);
             }
+        }
+        if (isOne(factors)) {
+            return x;
+        }
+        DataType type = x.getDataType();
+        if ((type == DataType.FLOAT16 || type == DataType.BFLOAT16) && !x.getDevice().isGpu()) {
+            // PyTorch's CPU interpolation lacks some half-precision versions
+            return upsampleLinear(x.toType(DataType.FLOAT32, false), factors).toType(type, false);
+        }
+        long[] s = x.getShape().getShape();
+        if (factors.length == 2) {
+            return bilinear(x, s[2] * factors[0], s[3] * factors[1]);
+        }
+        long n = s[0];
+        long c = s[1];
+        long d = s[2];
+        long h = s[3];
+        long w = s[4];
+        NDArray y = x;
+        if (factors[0] == 2) {
+            d *= 2;
+            y = bilinear(y.reshape(n, c, s[2], h * w), d, h * w).reshape(n, c, d, h, w);
+        }
+        if (factors[1] == 2 || factors[2] == 2) {
+            h *= factors[1];
+            w *= factors[2];
+            y = bilinear(y.reshape(n, c * d, s[3], s[4]), h, w).reshape(n, c, d, h, w);
         }
         return y;
     }
 
-    private static NDArray doubleAlong(NDArray x, int axis) {
-        long n = x.getShape().get(axis);
-        NDArray first = slice(x, axis, 0, 1);
-        NDArray last = slice(x, axis, n - 1, n);
-        NDArray prev = n == 1 ? x : NDArrays.concat(new NDList(first, slice(x, axis, 0, n - 1)), axis);
-        NDArray next = n == 1 ? x : NDArrays.concat(new NDList(slice(x, axis, 1, n), last), axis);
-        NDArray even = x.mul(0.75f).add(prev.mul(0.25f));
-        NDArray odd = x.mul(0.75f).add(next.mul(0.25f));
-        Shape s = x.getShape();
-        long[] out = s.getShape().clone();
-        out[axis] = 2 * n;
-        return NDArrays.stack(new NDList(even, odd), axis + 1).reshape(new Shape(out));
-    }
-
-    private static NDArray slice(NDArray x, int axis, long from, long to) {
-        StringBuilder idx = new StringBuilder();
-        for (int i = 0; i < axis; i++) {
-            idx.append(":,");
-        }
-        idx.append(from).append(':').append(to);
-        return x.get(idx.toString());
+    private static NDArray bilinear(NDArray x, long height, long width) {
+        return x.getNDArrayInternal().interpolation(new long[] {height, width}, BILINEAR_CODE, false);
     }
 
     /** Averages blocks of {@code factors} (one per spatial axis), as average pooling with stride = size. */
@@ -118,7 +124,7 @@ public final class Resample {
         if (h % height == 0 && w % width == 0) {
             return averagePool(x, (int) (h / height), (int) (w / width));
         }
-        return x.getNDArrayInternal().interpolation(new long[] {height, width}, BILINEAR_CODE, false);
+        return bilinear(x, height, width);
     }
 
     private static boolean isOne(int... factors) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -102,6 +103,9 @@ class NormalizationTest {
     @Test
     void spectralNormalisationDrivesTheLargestSingularValueToOne() {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), Devices.ENGINE)) {
+            // a fixed draw: 30 power steps converge to 1e-3 only when the top two singular values
+            // are apart, which an unseeded draw now and then misses
+            Engine.getEngine(Devices.ENGINE).setRandomSeed(3);
             NDArray w = m.randomNormal(0f, 3f, new Shape(6, 4, 3, 3), DataType.FLOAT32);
             NDArray u = m.randomNormal(new Shape(6));
             NDArray normalised = null;
