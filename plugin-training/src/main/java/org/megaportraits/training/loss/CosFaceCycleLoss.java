@@ -1,6 +1,7 @@
 package org.megaportraits.training.loss;
 
 import ai.djl.ndarray.NDArray;
+import org.megaportraits.training.tensor.Scalars;
 
 /**
  * The cycle-consistency loss of the paper (eq. 6, 7) in CosFace form (Wang et al. 2018): for each
@@ -32,7 +33,7 @@ public record CosFaceCycleLoss(double scale, double margin) {
         NDArray a = unit(anchors);
         NDArray cosPositive = a.mul(unit(positives)).sum(new int[] {1}, true);
         NDArray cosNegative = a.matMul(unit(negatives).transpose());
-        NDArray excess = cosNegative.sub(cosPositive.sub((float) margin)).mul((float) scale);
+        NDArray excess = Scalars.mul(cosNegative.sub(cosPositive.sub((float) margin)), scale);
         NDArray sum = excess.exp().mul(negativeMask).sum(new int[] {1});
         return sum.add(1f).log().mean();
     }

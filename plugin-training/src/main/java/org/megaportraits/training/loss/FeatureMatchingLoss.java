@@ -2,6 +2,7 @@ package org.megaportraits.training.loss;
 
 import ai.djl.ndarray.NDArray;
 import java.util.List;
+import org.megaportraits.training.tensor.Scalars;
 
 /**
  * Feature matching (Wang et al. 2018, pix2pixHD): the L1 distance between the discriminator's
@@ -32,6 +33,6 @@ public final class FeatureMatchingLoss {
                 count++;
             }
         }
-        return total.div((float) count);
+        return Scalars.div(total, count);
     }
 }

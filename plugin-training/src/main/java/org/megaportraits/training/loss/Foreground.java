@@ -1,6 +1,8 @@
 package org.megaportraits.training.loss;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import org.megaportraits.training.tensor.Scalars;
 
 /**
  * The paper computes every loss on the foreground only: images are composited with the target's
@@ -21,7 +23,7 @@ public final class Foreground {
 
     /** {@code images} (N x 3 x H x W) composited with {@code mattes} (N x 1 x H x W) over the colour. */
     public NDArray composite(NDArray images, NDArray mattes) {
-        NDArray flat = images.getManager().create(colour).reshape(1, 3, 1, 1).toDevice(images.getDevice(), false);
+        NDArray flat = Scalars.owned(images.getManager().create(colour, new Shape(1, 3, 1, 1)).toDevice(images.getDevice(), false));
         return images.mul(mattes).add(flat.mul(mattes.neg().add(1f)));
     }
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.pooling.Pool;
+import org.megaportraits.training.tensor.Scalars;
 
 /**
  * Perceptual loss (Johnson et al. 2016) on an image pyramid: at each of {@code levels} levels
@@ -47,7 +48,7 @@ public final class PerceptualLoss {
                 total = total == null ? d : total.add(d);
             }
         }
-        return total.div((float) levels);
+        return Scalars.div(total, levels);
     }
 
     static NDArray halve(NDArray x) {

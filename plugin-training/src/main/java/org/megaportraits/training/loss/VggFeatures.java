@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.megaportraits.nn.weights.WeightsFile;
 import org.megaportraits.sdk.ModelUnavailableException;
+import org.megaportraits.training.tensor.Scalars;
 
 /**
  * The convolutional part of VGG16 or VGG19 (Simonyan and Zisserman) up to relu5_1, frozen, giving
@@ -88,8 +89,8 @@ public final class VggFeatures implements FeatureNetwork {
 
     @Override
     public NDList features(NDArray images) {
-        NDArray mean = images.getManager().create(MEAN, new Shape(1, 3, 1, 1)).toDevice(images.getDevice(), false);
-        NDArray std = images.getManager().create(STD, new Shape(1, 3, 1, 1)).toDevice(images.getDevice(), false);
+        NDArray mean = Scalars.owned(images.getManager().create(MEAN, new Shape(1, 3, 1, 1)).toDevice(images.getDevice(), false));
+        NDArray std = Scalars.owned(images.getManager().create(STD, new Shape(1, 3, 1, 1)).toDevice(images.getDevice(), false));
         NDArray x = images.sub(mean).div(std);
         NDList out = new NDList();
         int conv = 0;

@@ -11,10 +11,12 @@ import org.megaportraits.nn.warp.RigidPose;
 import org.megaportraits.training.data.CroppedFrame;
 import org.megaportraits.training.data.Example;
 import org.megaportraits.training.data.Planar;
+import org.megaportraits.training.tensor.Scalars;
 
 /**
  * A shard of examples on a device: images, mattes, the 4x4 pose transforms the generator takes,
- * the driver's expression copies, identities and the driver's landmarks.
+ * the driver's expression copies, identities and the driver's landmarks. Arrays are engine-owned
+ * copies (see {@link Scalars#owned}).
  */
 final class DeviceBatch {
 
@@ -60,7 +62,7 @@ final class DeviceBatch {
         for (int i = 0; i < examples.size(); i++) {
             System.arraycopy(image.apply(examples.get(i)).data(), 0, all, i * per, per);
         }
-        return m.create(all, new Shape(examples.size(), first.channels(), first.height(), first.width()));
+        return Scalars.owned(m.create(all, new Shape(examples.size(), first.channels(), first.height(), first.width())));
     }
 
     private static NDArray poses(List<Example> examples, Function<Example, CroppedFrame> frame, boolean fromCanonical,
@@ -70,6 +72,6 @@ final class DeviceBatch {
             RigidPose p = RigidPose.of(frame.apply(e).pose());
             matrices.add(fromCanonical ? p.fromCanonical() : p.toCanonical());
         }
-        return RigidPose.stack(m, matrices, DataType.FLOAT32);
+        return Scalars.owned(RigidPose.stack(m, matrices, DataType.FLOAT32));
     }
 }

@@ -23,6 +23,7 @@ import org.megaportraits.training.loss.FeatureMatchingLoss;
 import org.megaportraits.training.loss.Foreground;
 import org.megaportraits.training.loss.HingeLoss;
 import org.megaportraits.training.optim.AdamW;
+import org.megaportraits.training.tensor.Scalars;
 
 /**
  * One optimisation step of stage 1 over one or more replicas: the generator's step (perceptual,
@@ -42,7 +43,7 @@ final class Stage1Step {
     }
 
     /** What the generator's forward pass of one shard produced. */
-    private record Forward(NDArray prediction, NDArray crossPrediction, NDArray target, NDArray foregroundPrediction,
+    record Forward(NDArray prediction, NDArray crossPrediction, NDArray target, NDArray foregroundPrediction,
                            NDArray zPrediction, NDArray zCross, NDArray zDriver, NDArray zCrossDriver) {
     }
 
@@ -70,36 +71,15 @@ final class Stage1Step {
         int total = shards.stream().mapToInt(s -> s.size).sum();
         Map<String, Double> values = new LinkedHashMap<>();
         try (NDScope scope = new NDScope()) {
-            List<Forward> forwards = new ArrayList<>();
-            Engine engine = Engine.getEngine(Devices.ENGINE);
-            try (GradientCollector gc = engine.newGradientCollector()) {
-                NDArray loss = null;
-                for (int r = 0; r < replicas.size(); r++) {
-                    Forward f = generatorForward(replicas.get(r), shards.get(r));
-                    forwards.add(f);
-                    double share = (double) shards.get(r).size / total;
-                    NDArray part = generatorLosses(replicas.get(r), shards.get(r), f, share, values);
-                    part = onto(part, master).mul((float) share);
-                    loss = loss == null ? part : loss.add(part);
-                }
-                if (w.cycle() > 0) {
-                    NDArray c = cycleLoss(forwards, shards, master);
-                    add(values, "g_cycle", c.getFloat());
-                    loss = loss.add(c.mul((float) w.cycle()));
-                }
-                values.put("g_total", (double) loss.getFloat());
-                gc.backward(loss);
-            }
+            List<Forward> forwards = generatorPhase(replicas, shards, values);
             Map<String, NDArray> gMaster = Replica.trainable(master.generatorParameters);
-            for (int r = 1; r < replicas.size(); r++) {
-                Replica.addGradients(Replica.trainable(replicas.get(r).generatorParameters), gMaster);
-            }
+            requireFinite(gMaster, "generator");
             generatorOptimizer.step(gMaster, lrG);
             for (Replica r : replicas) {
                 AdamW.zeroGradients(Replica.trainable(r.discriminatorParameters));
             }
 
-            try (GradientCollector gc = engine.newGradientCollector()) {
+            try (GradientCollector gc = Engine.getEngine(Devices.ENGINE).newGradientCollector()) {
                 NDArray loss = null;
                 for (int r = 0; r < replicas.size(); r++) {
                     Forward f = forwards.get(r);
@@ -112,7 +92,7 @@ final class Stage1Step {
                     add(values, "d_hinge", part.getFloat() * share);
                     add(values, "d_real_score", meanScore(real.scores()) * share);
                     add(values, "d_fake_score", meanScore(fake.scores()) * share);
-                    part = onto(part, master).mul((float) share);
+                    part = Scalars.mul(onto(part, master), share);
                     loss = loss == null ? part : loss.add(part);
                 }
                 gc.backward(loss);
@@ -121,6 +101,7 @@ final class Stage1Step {
             for (int r = 1; r < replicas.size(); r++) {
                 Replica.addGradients(Replica.trainable(replicas.get(r).discriminatorParameters), dMaster);
             }
+            requireFinite(dMaster, "discriminator");
             discriminatorOptimizer.step(dMaster, lrD);
             for (int r = 1; r < replicas.size(); r++) {
                 replicas.get(r).copyFrom(master);
@@ -129,6 +110,40 @@ final class Stage1Step {
             values.put("lr_d", lrD);
             return new Result(values, sampleRows > 0 ? samples(shards.get(0), forwards.get(0), sampleRows) : null);
         }
+    }
+
+    /**
+     * The generator's half of a step without its optimizer step: forward passes of every replica in
+     * one gradient recording, one backward pass of the batch-mean loss, and the replicas' gradients
+     * summed onto the master's weights. Call inside an NDScope; the forwards live until it closes.
+     */
+    List<Forward> generatorPhase(List<Replica> replicas, List<DeviceBatch> shards, Map<String, Double> values) {
+        Replica master = replicas.get(0);
+        int total = shards.stream().mapToInt(s -> s.size).sum();
+        List<Forward> forwards = new ArrayList<>();
+        try (GradientCollector gc = Engine.getEngine(Devices.ENGINE).newGradientCollector()) {
+            NDArray loss = null;
+            for (int r = 0; r < replicas.size(); r++) {
+                Forward f = generatorForward(replicas.get(r), shards.get(r));
+                forwards.add(f);
+                double share = (double) shards.get(r).size / total;
+                NDArray part = generatorLosses(replicas.get(r), shards.get(r), f, share, values);
+                part = Scalars.mul(onto(part, master), share);
+                loss = loss == null ? part : loss.add(part);
+            }
+            if (w.cycle() > 0) {
+                NDArray c = cycleLoss(forwards, shards, master);
+                add(values, "g_cycle", c.getFloat());
+                loss = loss.add(Scalars.mul(c, w.cycle()));
+            }
+            values.put("g_total", (double) loss.getFloat());
+            gc.backward(loss);
+        }
+        Map<String, NDArray> gMaster = Replica.trainable(master.generatorParameters);
+        for (int r = 1; r < replicas.size(); r++) {
+            Replica.addGradients(Replica.trainable(replicas.get(r).generatorParameters), gMaster);
+        }
+        return forwards;
     }
 
     private Forward generatorForward(Replica r, DeviceBatch b) {
@@ -220,7 +235,7 @@ final class Stage1Step {
             }
         }
         NDManager m = master.manager;
-        NDArray maskArray = m.create(mask, new Shape(anchorIdentity.size(), negativeIdentity.size()));
+        NDArray maskArray = Scalars.owned(m.create(mask, new Shape(anchorIdentity.size(), negativeIdentity.size())));
         return cycle.loss(NDArrays.concat(anchors), NDArrays.concat(positives), NDArrays.concat(negatives), maskArray);
     }
 
@@ -234,7 +249,7 @@ final class Stage1Step {
 
     private static NDArray term(Map<String, Double> values, String key, NDArray raw, double weight, double share) {
         add(values, key, raw.getFloat() * share);
-        return raw.mul((float) weight);
+        return Scalars.mul(raw, weight);
     }
 
     private static NDArray sum(NDArray a, NDArray b) {
@@ -251,6 +266,22 @@ final class Stage1Step {
             s += a.mean().getFloat();
         }
         return s / scores.size();
+    }
+
+    /**
+     * Refuses to step on non-finite gradients: a NaN would poison every weight and every later
+     * checkpoint. (On the CPU, DJL's Number-scalar arithmetic on gradient paths is the usual cause;
+     * see the tensor package.)
+     */
+    private static void requireFinite(Map<String, NDArray> weights, String network) {
+        double total = 0;
+        for (NDArray w : weights.values()) {
+            total += w.getGradient().abs().sum().getFloat();
+        }
+        if (!Double.isFinite(total)) {
+            throw new IllegalStateException("the " + network + "'s gradients are not finite; no step taken "
+                    + "(the last checkpoint is intact)");
+        }
     }
 
     private static NDArray onto(NDArray a, Replica master) {

@@ -384,6 +384,11 @@ public final class Stage1Trainer implements AutoCloseable {
         return Replica.arrays(replicas.get(0).discriminatorParameters);
     }
 
+    /** For tests: the replicas. */
+    List<Replica> replicasForTest() {
+        return replicas;
+    }
+
     /** For tests: the number of replicas. */
     int replicaCount() {
         return replicas.size();

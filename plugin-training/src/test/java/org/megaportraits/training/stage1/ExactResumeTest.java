@@ -70,6 +70,9 @@ class ExactResumeTest {
             float[] y = b.get(k);
             for (int i = 0; i < x.length; i++) {
                 double d = Math.abs(x[i] - y[i]) / Math.max(1e-3, Math.abs(x[i]));
+                if (Double.isNaN(d) || Float.isNaN(x[i])) {
+                    d = Double.POSITIVE_INFINITY;
+                }
                 if (d > worst) {
                     worst = d;
                     where = k + "[" + i + "] " + x[i] + " vs " + y[i];
