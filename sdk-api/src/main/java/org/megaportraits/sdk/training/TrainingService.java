@@ -16,6 +16,14 @@ public interface TrainingService {
     /** Starts (or resumes, if the run folder holds a checkpoint) a run in the background. */
     Run start(TrainingSpec spec);
 
+    /**
+     * Measures a trained model on held-out data (self- and cross-reenactment), blocking until done.
+     *
+     * @since 1.1
+     */
+    @Api(value = Api.Status.EXPERIMENTAL, since = "0.1")
+    EvaluationReport evaluate(EvaluationSpec spec);
+
     /** A training run in progress. */
     @ProviderType
     interface Run {
