@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.megaportraits.basemodel.net.BaseModelConfig;
 import org.megaportraits.nn.tensor.Devices;
 import org.megaportraits.sdk.ExecutionOptions;
@@ -28,12 +27,9 @@ import org.megaportraits.training.checkpoint.Checkpoint;
 import org.megaportraits.training.checkpoint.CheckpointStore;
 import org.megaportraits.training.config.ConfigLoader;
 import org.megaportraits.training.config.Stage1Config;
-import org.megaportraits.training.data.AnalyzerCropper;
 import org.megaportraits.training.data.Augmenter;
-import org.megaportraits.training.data.CentreCropper;
 import org.megaportraits.training.data.Example;
 import org.megaportraits.training.data.FolderSource;
-import org.megaportraits.training.data.FrameCropper;
 import org.megaportraits.training.data.PairSampler;
 import org.megaportraits.training.data.Prefetcher;
 import org.megaportraits.training.optim.AdamW;
@@ -113,7 +109,7 @@ public final class Stage1Trainer implements AutoCloseable {
             checkpoints = new CheckpointStore(runDir, cfg.run().keepCheckpoints());
             stepper = new Stage1Step(cfg);
             source = FolderSource.open(data);
-            sampler = new PairSampler(source, croppers(cfg, faces, model.imageSize()),
+            sampler = new PairSampler(source, faces.croppers(cfg.data().faces(), model.imageSize()),
                     new Augmenter(cfg.data().augmentation()), cfg.seed(), cfg.data().cachedFrames());
             Optional<Path> latest = checkpoints.latest();
             if (latest.isPresent()) {
@@ -336,27 +332,6 @@ public final class Stage1Trainer implements AutoCloseable {
             out.add(Devices.device(new ExecutionOptions(n, options.precision(), 1)));
         }
         return out;
-    }
-
-    private static Supplier<FrameCropper> croppers(Stage1Config cfg, FaceServices faces, int size) {
-        String mode = cfg.data().faces();
-        boolean pipeline = faces.analyzer() != null && !"precropped".equals(mode);
-        if ("pipeline".equals(mode) && faces.analyzer() == null) {
-            throw new InvalidInputException("data.faces is 'pipeline' but no face analyzer is installed",
-                    "install the background bundle (face pipeline), or set data.faces to precropped");
-        }
-        if (!pipeline) {
-            LOG.warn("frames are taken as aligned face crops as they are (centre square), with a frontal head pose "
-                    + "and the whole crop as foreground: {}", faces.analyzer() == null ? "no face analyzer installed"
-                    : "data.faces is precropped");
-            return () -> new CentreCropper(size);
-        }
-        if (faces.compositor() == null) {
-            LOG.warn("no compositor installed: the whole crop counts as foreground in the losses");
-        }
-        ExecutionOptions cpu = ExecutionOptions.CPU;
-        return () -> new AnalyzerCropper(faces.analyzer().open(cpu),
-                faces.compositor() == null ? null : faces.compositor().open(cpu), size);
     }
 
     private static String fmt(Double v) {
