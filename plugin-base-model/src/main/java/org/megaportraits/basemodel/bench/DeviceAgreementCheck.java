@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,7 +29,9 @@ import org.megaportraits.sdk.face.HeadPose;
  * reference) and on another device and precision, and prints {@code ||x - ref|| / ||ref||} for
  * each output: the avatar volume, the descriptor, both expression codes and the rendered frames.
  * Exits with status 1 when an error exceeds the bound of the precision (fp32 1e-4, which needs
- * TF32 off on the GPU: {@code NVIDIA_TF32_OVERRIDE=0}; fp16 and bf16 1e-2). Options:
+ * TF32 off on the GPU: {@code NVIDIA_TF32_OVERRIDE=0}; fp16 and bf16 1e-2). For fp16 and bf16 it
+ * also prints the error of a CPU fp32 run whose weights alone were rounded to that type: the part
+ * of the error that comes from the network's sensitivity, not from the device's arithmetic. Options:
  * {@code --preset paper-256 --device gpu --precision fp32|fp16|bf16 --batch 2 --seed 7}.
  */
 public final class DeviceAgreementCheck {
@@ -50,11 +53,12 @@ public final class DeviceAgreementCheck {
         Inputs in = Inputs.random(cfg.imageSize(), batch, seed);
 
         long t0 = System.nanoTime();
-        Map<String, float[]> reference = run(cfg, Device.cpu(), DataType.FLOAT32, in);
+        Map<String, float[]> reference = run(cfg, Device.cpu(), DataType.FLOAT32, DataType.FLOAT32, in);
         System.out.printf(Locale.ROOT, "cpu fp32 reference: %.1f s%n", (System.nanoTime() - t0) / 1e9);
         t0 = System.nanoTime();
         Device device = Devices.device(options);
-        Map<String, float[]> other = run(cfg, device, Devices.dataType(precision), in);
+        DataType type = Devices.dataType(precision);
+        Map<String, float[]> other = run(cfg, device, type, type, in);
         System.out.printf(Locale.ROOT, "%s %s: %.1f s%n", device, precision, (System.nanoTime() - t0) / 1e9);
 
         double bound = precision == Precision.FP32 ? 1e-4 : 1e-2;
@@ -67,6 +71,17 @@ public final class DeviceAgreementCheck {
             ok &= pass;
             System.out.printf(Locale.ROOT, "  %-22s ||x-ref||/||ref|| = %.3e  (bound %.0e) %s%n", e.getKey(), err, bound,
                     pass ? "ok" : "EXCEEDED");
+        }
+        if (precision != Precision.FP32) {
+            // how much of that the network's own sensitivity explains: the CPU in fp32 with only
+            // the weights rounded to the half type (no half-precision arithmetic anywhere)
+            Map<String, float[]> rounded = run(cfg, Device.cpu(), DataType.FLOAT32, type, in);
+            System.out.printf(Locale.ROOT, "cpu fp32 with the weights rounded to %s (network sensitivity to that rounding alone):%n",
+                    precision);
+            for (Map.Entry<String, float[]> e : reference.entrySet()) {
+                System.out.printf(Locale.ROOT, "  %-22s ||x-ref||/||ref|| = %.3e%n", e.getKey(),
+                        relativeError(rounded.get(e.getKey()), e.getValue()));
+            }
         }
         if (!ok) {
             System.exit(1);
@@ -93,11 +108,16 @@ public final class DeviceAgreementCheck {
         }
     }
 
-    private static Map<String, float[]> run(BaseModelConfig cfg, Device device, DataType type, Inputs in) {
+    /** Encodes and renders on a device in {@code type}, with weights rounded to {@code weightType} first. */
+    private static Map<String, float[]> run(BaseModelConfig cfg, Device device, DataType type, DataType weightType,
+            Inputs in) {
         try (NDManager m = NDManager.newBaseManager(device, Devices.ENGINE)) {
             BaseGenerator g = new BaseGenerator(cfg);
             Init.seedAll(NamedParameters.of(g), 1);
             g.initialize(m, type);
+            if (weightType != type) {
+                roundWeights(g, weightType);
+            }
             Networks.prepareInference(g);
             ParameterStore store = new ParameterStore(m, false);
             int s = in.size();
@@ -116,6 +136,14 @@ public final class DeviceAgreementCheck {
             out.put("expression z_d", host(zd));
             out.put("rendered frames", host(image));
             return out;
+        }
+    }
+
+    /** Replaces every weight of {@code g} by its value rounded to {@code type} (kept in g's own type). */
+    private static void roundWeights(BaseGenerator g, DataType type) {
+        for (Parameter p : NamedParameters.of(g).values()) {
+            NDArray a = p.getArray();
+            a.set(a.toType(type, false).toType(a.getDataType(), false).toFloatArray());
         }
     }
 

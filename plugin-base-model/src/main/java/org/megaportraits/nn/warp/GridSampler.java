@@ -1,8 +1,10 @@
 package org.megaportraits.nn.warp;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -62,26 +64,22 @@ public final class GridSampler {
         long w = vs.get(4);
         long p = gs.get(1) * gs.get(2) * gs.get(3);
         DataType coordType = grid.getDataType() == DataType.FLOAT64 ? DataType.FLOAT64 : DataType.FLOAT32;
-        NDArray g = grid.toType(coordType, false).reshape(n, p, 3);
-        Axis ax = new Axis(g.get(new NDIndex(":, :, 0")), w);
-        Axis ay = new Axis(g.get(new NDIndex(":, :, 1")), h);
-        Axis az = new Axis(g.get(new NDIndex(":, :, 2")), d);
+        Neighbours nb = new Neighbours(grid.toType(coordType, false).reshape(n, p, 3), w, h, d);
 
         NDArray rows = volume.transpose(0, 2, 3, 4, 1).reshape(nv * d * h * w, c);
         NDArray batchOffset = nv == 1 ? null
-                : volume.getManager().arange(0, Math.toIntExact(n * d * h * w), Math.toIntExact(d * h * w), DataType.INT64)
-                        .toDevice(volume.getDevice(), false).reshape(n, 1);
+                : volume.getManager().arange(0, Math.toIntExact(n * d * h * w), Math.toIntExact(d * h * w), DataType.INT64, volume.getDevice()).reshape(n, 1);
         DataType valueType = volume.getDataType();
 
         NDArray out;
         if (strategy == Strategy.FUSED) {
-            // the eight corners of each point on a (2, 2, 2) block, broadcast from each axis' pair
-            NDArray index = az.index.reshape(n, p, 2, 1, 1).mul(h * w)
-                    .add(ay.index.reshape(n, p, 1, 2, 1).mul(w))
-                    .add(ax.index.reshape(n, p, 1, 1, 2)).reshape(n, 8 * p);
-            NDArray weight = az.weight.reshape(n, p, 2, 1, 1)
-                    .mul(ay.weight.reshape(n, p, 1, 2, 1))
-                    .mul(ax.weight.reshape(n, p, 1, 1, 2)).reshape(n, p, 1, 8);
+            // the eight corners of each point on a (z, y, x) = (2, 2, 2) block, broadcast from each axis' pair
+            NDArray index = nb.offset(2).reshape(n, p, 2, 1, 1)
+                    .add(nb.offset(1).reshape(n, p, 1, 2, 1))
+                    .add(nb.offset(0).reshape(n, p, 1, 1, 2)).reshape(n, 8 * p);
+            NDArray weight = nb.weight(2).reshape(n, p, 2, 1, 1)
+                    .mul(nb.weight(1).reshape(n, p, 1, 2, 1))
+                    .mul(nb.weight(0).reshape(n, p, 1, 1, 2)).reshape(n, p, 1, 8);
             if (batchOffset != null) {
                 index = index.add(batchOffset);
             }
@@ -94,8 +92,8 @@ public final class GridSampler {
                 int iz = k >> 2;
                 int iy = (k >> 1) & 1;
                 int ix = k & 1;
-                NDArray index = pick(az.index, iz).mul(h * w).add(pick(ay.index, iy).mul(w)).add(pick(ax.index, ix));
-                NDArray weight = pick(az.weight, iz).mul(pick(ay.weight, iy)).mul(pick(ax.weight, ix));
+                NDArray index = pick(nb.offset(2), iz).add(pick(nb.offset(1), iy)).add(pick(nb.offset(0), ix));
+                NDArray weight = pick(nb.weight(2), iz).mul(pick(nb.weight(1), iy)).mul(pick(nb.weight(0), ix));
                 if (batchOffset != null) {
                     index = index.add(batchOffset);
                 }
@@ -112,29 +110,50 @@ public final class GridSampler {
     }
 
     /**
-     * One axis of the sampling: the two neighbouring voxel indices of every point (clamped into
-     * the volume) and their interpolation weights (zero for a neighbour outside), each (N, P, 2).
+     * The two neighbouring voxels of every point along each axis, for all three axes at once (a
+     * few dozen engine calls fewer than axis by axis, which is what a batch-1 pass is bound by):
+     * their row offsets in the channels-last table (clamped into the volume; z counts H*W rows,
+     * y W rows, x one) and their interpolation weights (zero for a neighbour outside).
      */
-    private static final class Axis {
-        final NDArray index;
-        final NDArray weight;
+    private static final class Neighbours {
+        /** (N, P, 2, 3): [lower, upper] x [x, y, z]. */
+        private final NDArray offsets;
+        private final NDArray weights;
 
-        Axis(NDArray coord, long size) {
+        Neighbours(NDArray coords, long w, long h, long d) {
+            NDManager m = coords.getManager();
+            DataType t = coords.getDataType();
+            NDArray size = perAxis(m, coords.getDevice(), t, w, h, d);
+            NDArray last = size.sub(1);
             // align_corners=false: -1 and 1 are the outer faces, voxel i is centred at (2i+1)/size - 1
-            NDArray pos = coord.add(1).mul(size).sub(1).div(2);
+            NDArray pos = coords.add(1).mul(size).sub(1).div(2);
             NDArray lower = pos.floor();
             NDArray frac = pos.sub(lower);
-            NDArray upper = lower.add(1);
-            NDArray lowerIn = inside(lower, size);
-            NDArray upperIn = inside(upper, size);
-            this.weight = NDArrays.stack(new NDList(
-                    frac.neg().add(1).mul(lowerIn), frac.mul(upperIn)), 2);
-            this.index = NDArrays.stack(new NDList(
-                    lower.clip(0, size - 1), upper.clip(0, size - 1)), 2).toType(DataType.INT64, false);
+            NDArray lowerIn = lower.gte(0).logicalAnd(lower.lte(last)).toType(t, false);
+            NDArray upperIn = lower.gte(-1).logicalAnd(lower.lt(last)).toType(t, false);
+            weights = NDArrays.stack(new NDList(lowerIn.sub(frac.mul(lowerIn)), frac.mul(upperIn)), 2);
+            NDArray stride = perAxis(m, coords.getDevice(), DataType.INT64, 1, w, h * w);
+            NDArray lowerIndex = lower.maximum(0).minimum(last);
+            NDArray upperIndex = lower.add(1).maximum(0).minimum(last);
+            offsets = NDArrays.stack(new NDList(lowerIndex, upperIndex), 2).toType(DataType.INT64, false).mul(stride);
         }
 
-        private static NDArray inside(NDArray i, long size) {
-            return i.gte(0).logicalAnd(i.lte(size - 1)).toType(i.getDataType(), false);
+        /** Offsets of the pair along axis a (0 x, 1 y, 2 z): (N, P, 2). */
+        NDArray offset(int a) {
+            return offsets.get(new NDIndex(":, :, :, " + a));
+        }
+
+        /** Weights of the pair along axis a: (N, P, 2). */
+        NDArray weight(int a) {
+            return weights.get(new NDIndex(":, :, :, " + a));
+        }
+
+        /** The vector (x, y, z) made on the device, without a host-to-device copy (which would wait for the GPU). */
+        private static NDArray perAxis(NDManager m, Device device, DataType t, long x, long y, long z) {
+            NDArray v = m.full(new Shape(3), x, t, device);
+            v.set(new NDIndex("1"), y);
+            v.set(new NDIndex("2"), z);
+            return v;
         }
     }
 }

@@ -68,7 +68,15 @@ public final class TrainingStepBenchmark {
             List<Long> stamps = new ArrayList<>();
             try (Stage1Trainer t = new Stage1Trainer(config, data, work.resolve("run-" + b), options, FaceServices.NONE)) {
                 stamps.add(System.nanoTime());
-                t.train(warmup + steps, () -> false, s -> stamps.add(System.nanoTime()));
+                try {
+                    t.train(warmup + steps, () -> false, s -> stamps.add(System.nanoTime()));
+                } catch (RuntimeException | Error e) {
+                    // what follows the last step (checkpoint, loss plot) does not change the timings
+                    if (stamps.size() < warmup + steps + 1) {
+                        throw e;
+                    }
+                    System.out.println("the run failed after its timed steps (timings complete): " + e);
+                }
             }
             // one stamp before the first step, one per logged step, one more for the final status
             double[] perStep = new double[steps];

@@ -1,0 +1,206 @@
+"""Ceilings and op-level variants on the GPU, in PyTorch (the engine DJL drives): the card's
+measured bf16 matrix rate and copy bandwidth, and the operations the base model issues through DJL
+(group norm, trilinear grid sampling, convolutions) timed in the form the Java code uses and in
+the alternatives considered, so that a change is chosen on numbers before it is written in Java.
+
+Run on a CUDA machine: PYTHONUNBUFFERED=1 python3 benchmarks/gpu/kernels.py [--quick]
+Prints one line per figure: name, median ms, and GB/s or TFLOP/s where they apply.
+"""
+import sys
+import torch
+import torch.nn.functional as F
+
+QUICK = "--quick" in sys.argv
+dev = "cuda"
+bf = torch.bfloat16
+
+
+def bench(fn, reps=20, warm=3):
+    for _ in range(warm):
+        fn()
+    torch.cuda.synchronize()
+    times = []
+    for _ in range(reps):
+        a = torch.cuda.Event(enable_timing=True)
+        b = torch.cuda.Event(enable_timing=True)
+        a.record()
+        fn()
+        b.record()
+        b.synchronize()
+        times.append(a.elapsed_time(b))
+    times.sort()
+    return times[len(times) // 2]
+
+
+def line(name, ms, extra=""):
+    print(f"{name:<64s} {ms:9.3f} ms  {extra}", flush=True)
+
+
+def ceilings():
+    n = 8192
+    a = torch.randn(n, n, device=dev, dtype=bf)
+    b = torch.randn(n, n, device=dev, dtype=bf)
+    ms = bench(lambda: a @ b, reps=10)
+    line("bf16 matmul 8192^3 (random data)", ms, f"{2 * n ** 3 / ms / 1e9:7.1f} TFLOP/s")
+    x = torch.empty(1 << 30, device=dev, dtype=torch.uint8)
+    y = torch.empty_like(x)
+    ms = bench(lambda: y.copy_(x), reps=10)
+    line("device-to-device copy 1 GiB (read + write)", ms, f"{2 * (1 << 30) / ms / 1e6:7.1f} GB/s")
+    del a, b, x, y
+
+
+def group_norm_chain(x, groups):
+    """What GroupNorm.normalize did before: fp32 copy, mean, subtract, square, mean, divide."""
+    s = x.shape
+    g = x.float().reshape(s[0], groups, -1)
+    c = g - g.mean(2, keepdim=True)
+    var = c.square().mean(2, keepdim=True)
+    return (c / (var + 1e-5).sqrt()).reshape(s).to(x.dtype)
+
+
+def group_norm_layer(x, groups):
+    """What it does now: one layer norm over (N, groups, C/groups * positions) rows."""
+    s = x.shape
+    per = x.numel() // (s[0] * groups)
+    r = x.reshape(s[0], groups, per)
+    return F.layer_norm(r, (per,), torch.ones(per, device=dev, dtype=x.dtype),
+                        torch.zeros(per, device=dev, dtype=x.dtype), 1e-5).reshape(s)
+
+
+def norms():
+    shapes = [(1, 512, 64, 64), (16, 512, 64, 64), (1, 64, 512, 512), (16, 64, 512, 512), (16, 128, 256, 256)]
+    if QUICK:
+        shapes = shapes[:3]
+    for s in shapes:
+        x = torch.randn(s, device=dev, dtype=bf)
+        gamma = torch.randn(s[1], device=dev, dtype=bf)
+        beta = torch.randn(s[1], device=dev, dtype=bf)
+        pc = (1, s[1], 1, 1)
+        gb = x.numel() * 2 / 1e9
+        ref = F.group_norm(x.float(), 32, gamma.float(), beta.float())
+        for name, fn in [
+            ("chain fp32 + affine + relu", lambda: F.relu(group_norm_chain(x, 32) * gamma.view(pc) + beta.view(pc))),
+            ("layer_norm + affine + relu", lambda: F.relu(group_norm_layer(x, 32) * gamma.view(pc) + beta.view(pc))),
+            ("torch group_norm + relu (not reachable from DJL)", lambda: F.relu(F.group_norm(x, 32, gamma, beta))),
+        ]:
+            ms = bench(fn)
+            err = ((fn().float() - F.relu(ref)).norm() / F.relu(ref).norm()).item()
+            line(f"GN {name} {tuple(s)}", ms, f"{gb / ms * 1e3:7.1f} GB/s of one map pass  rel.err {err:.1e}")
+
+
+def smooth_grid(n, d, h, w, amount=0.05, gen=None):
+    """Identity grid plus smooth offsets and a small rotation, like the model's warps."""
+    zs = torch.linspace(-1 + 1 / d, 1 - 1 / d, d, device=dev)
+    ys = torch.linspace(-1 + 1 / h, 1 - 1 / h, h, device=dev)
+    xs = torch.linspace(-1 + 1 / w, 1 - 1 / w, w, device=dev)
+    z, y, x = torch.meshgrid(zs, ys, xs, indexing="ij")
+    g = torch.stack([x, y, z], -1).expand(n, d, h, w, 3).clone()
+    off = torch.randn(n, 3, 4, 8, 8, device=dev, generator=gen)
+    off = F.interpolate(off, size=(d, h, w), mode="trilinear", align_corners=False).permute(0, 2, 3, 4, 1)
+    return g + amount * off
+
+
+def axis(coord, size):
+    pos = ((coord + 1) * size - 1) / 2
+    lower = pos.floor()
+    frac = pos - lower
+    upper = lower + 1
+    lin = ((lower >= 0) & (lower <= size - 1)).to(pos.dtype)
+    uin = ((upper >= 0) & (upper <= size - 1)).to(pos.dtype)
+    weight = torch.stack([(1 - frac) * lin, frac * uin], 2)
+    index = torch.stack([lower.clamp(0, size - 1), upper.clamp(0, size - 1)], 2).long()
+    return index, weight
+
+
+def sample_parts(vol, grid):
+    nv, c, d, h, w = vol.shape
+    n = grid.shape[0]
+    p = grid.shape[1] * grid.shape[2] * grid.shape[3]
+    g = grid.float().reshape(n, p, 3)
+    ix, wx = axis(g[:, :, 0], w)
+    iy, wy = axis(g[:, :, 1], h)
+    iz, wz = axis(g[:, :, 2], d)
+    rows = vol.permute(0, 2, 3, 4, 1).reshape(nv * d * h * w, c)
+    index = (iz.reshape(n, p, 2, 1, 1) * (h * w) + iy.reshape(n, p, 1, 2, 1) * w + ix.reshape(n, p, 1, 1, 2)).reshape(n, 8 * p)
+    weight = (wz.reshape(n, p, 2, 1, 1) * wy.reshape(n, p, 1, 2, 1) * wx.reshape(n, p, 1, 1, 2)).reshape(n, p, 1, 8)
+    return rows, index, weight, (n, p, c)
+
+
+def sample_bmm(vol, grid):
+    """GridSampler FUSED as written in Java: one gather of all corners, batched (1x8)x(8xC) product."""
+    rows, index, weight, (n, p, c) = sample_parts(vol, grid)
+    corners = rows[index.reshape(-1)].reshape(n, p, 8, c)
+    out = (weight.to(vol.dtype) @ corners).reshape(n, p, c)
+    return out.reshape(n, *grid.shape[1:4], c).permute(0, 4, 1, 2, 3)
+
+
+def sample_mulsum(vol, grid):
+    rows, index, weight, (n, p, c) = sample_parts(vol, grid)
+    corners = rows[index.reshape(-1)].reshape(n, p, 8, c)
+    out = (corners * weight.reshape(n, p, 8, 1).to(vol.dtype)).sum(2)
+    return out.reshape(n, *grid.shape[1:4], c).permute(0, 4, 1, 2, 3)
+
+
+def sample_corner_major(vol, grid):
+    """Corners gathered corner-major (n, 8, p, C): the weighting is 8 strided multiply-adds."""
+    rows, index, weight, (n, p, c) = sample_parts(vol, grid)
+    idx = index.reshape(n, p, 8).transpose(1, 2).reshape(-1)
+    corners = rows[idx].reshape(n, 8, p, c)
+    wt = weight.reshape(n, p, 8).transpose(1, 2).reshape(n, 8, p, 1).to(vol.dtype)
+    out = (corners * wt).sum(1)
+    return out.reshape(n, *grid.shape[1:4], c).permute(0, 4, 1, 2, 3)
+
+
+def samplers():
+    c, d, s = 96, 16, 64
+    vol = torch.randn(1, c, d, s, s, device=dev, dtype=bf)
+    for n in ([1, 4] if QUICK else [1, 4, 16]):
+        grid = smooth_grid(n, d, s, s)
+        ref = F.grid_sample(vol.float().expand(n, -1, -1, -1, -1), grid, mode="bilinear", padding_mode="zeros",
+                            align_corners=False)
+        out_bytes = n * c * d * s * s * 2
+        for name, fn in [
+            ("fused gather + bmm (Java FUSED)", lambda: sample_bmm(vol, grid)),
+            ("fused gather + mul + sum", lambda: sample_mulsum(vol, grid)),
+            ("corner-major gather + mul + sum", lambda: sample_corner_major(vol, grid)),
+            ("torch grid_sample (not reachable from DJL)",
+             lambda: F.grid_sample(vol.expand(n, -1, -1, -1, -1), grid.to(bf), align_corners=False)),
+        ]:
+            ms = bench(fn, reps=10)
+            err = ((fn().float() - ref).norm() / ref.norm()).item()
+            line(f"sample n={n} {name}", ms, f"rel.err {err:.1e}  out {out_bytes / ms / 1e6:7.1f} GB/s")
+        # where the time of the Java version goes
+        rows, index, weight, (nn, p, cc) = sample_parts(vol, grid)
+        line(f"sample n={n}   part: coordinates, indices, weights", bench(lambda: sample_parts(vol, grid), reps=10))
+        line(f"sample n={n}   part: gather (8 corners x C)", bench(lambda: rows[index.reshape(-1)], reps=10))
+        corners = rows[index.reshape(-1)].reshape(nn, p, 8, cc)
+        wb = weight.to(bf)
+        line(f"sample n={n}   part: bmm (1x8)x(8xC)", bench(lambda: wb @ corners, reps=10))
+        line(f"sample n={n}   part: mul + sum over corners", bench(lambda: (corners * wb.reshape(nn, p, 8, 1)).sum(2), reps=10))
+        del corners
+
+
+def convs():
+    torch.backends.cudnn.benchmark = False
+    cases = [(16, 512, 512, 64, 3), (1, 512, 512, 64, 3), (16, 128, 64, 512, 3), (1, 128, 64, 512, 3), (16, 64, 3, 512, 1)]
+    for (n, ci, co, s, k) in cases:
+        x = torch.randn(n, ci, s, s, device=dev, dtype=bf)
+        wt = torch.randn(co, ci, k, k, device=dev, dtype=bf)
+        fl = 2 * n * co * ci * k * k * s * s
+        for bmk in [False, True]:
+            torch.backends.cudnn.benchmark = bmk
+            for fmt in ["nchw", "nhwc"]:
+                xx = x if fmt == "nchw" else x.to(memory_format=torch.channels_last)
+                ww = wt if fmt == "nchw" else wt.to(memory_format=torch.channels_last)
+                ms = bench(lambda: F.conv2d(xx, ww, padding=k // 2), reps=10)
+                line(f"conv{k}x{k} n={n} {ci}->{co} @{s} {fmt} cudnn.benchmark={bmk}", ms, f"{fl / ms / 1e9:7.1f} TFLOP/s")
+    torch.backends.cudnn.benchmark = False
+
+
+if __name__ == "__main__":
+    print(torch.__version__, torch.cuda.get_device_name(), flush=True)
+    torch.manual_seed(0)
+    ceilings()
+    norms()
+    samplers()
+    convs()
