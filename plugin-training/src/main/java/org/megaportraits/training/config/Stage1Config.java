@@ -85,8 +85,10 @@ public record Stage1Config(String preset, int batchSize, long steps, long seed, 
      * @param gaze a gaze network as TorchScript returning feature maps; null: no gaze term
      * @param faceApi folder of the face-api package (recognition net for the identity loss); null:
      *     the default location ({@code -Dportraits.faceapi.dir} or {@code .cache/face-api/package})
+     * @param lpips an LPIPS network for evaluation, as TorchScript taking two image batches in
+     *     [0, 1] and returning one distance per pair; null: no LPIPS figure
      */
-    public record Networks(String vgg19, String gaze, String faceApi) {
+    public record Networks(String vgg19, String gaze, String faceApi, String lpips) {
     }
 
     /** The multi-scale patch discriminator: scales, first width, conv blocks. */

@@ -17,8 +17,9 @@ import java.util.Map;
  * private, so a checkpoint could not hold them. This one keeps its state in the open: the moments
  * by parameter name and the step count, for {@link #state()} and {@link #restore}.
  *
- * <p>Weights are updated in place outside gradient recording; their gradients are zeroed after the
- * update (PyTorch accumulates gradients across backward passes).
+ * <p>Weights are updated in place through detached aliases (allowed whatever the thread's gradient
+ * mode); their gradients are zeroed after the update (PyTorch accumulates gradients across backward
+ * passes).
  */
 public final class AdamW implements AutoCloseable {
 
@@ -68,11 +69,14 @@ public final class AdamW implements AutoCloseable {
         float decay = (float) (1 - lr * settings.weightDecay);
         float stepSize = (float) (lr / bc1);
         for (Map.Entry<String, NDArray> e : weights.entrySet()) {
-            NDArray w = e.getValue();
             try (NDScope scope = new NDScope()) {
-                NDArray g = w.getGradient();
-                NDArray m = first.computeIfAbsent(e.getKey(), k -> zeros(w));
-                NDArray v = second.computeIfAbsent(e.getKey(), k -> zeros(w));
+                // a detached alias of the weight: PyTorch refuses in-place changes of a leaf that
+                // requires gradients while gradient mode is on, and that mode is per thread (on in a
+                // fresh thread)
+                NDArray w = e.getValue().stopGradient();
+                NDArray g = e.getValue().getGradient();
+                NDArray m = first.computeIfAbsent(e.getKey(), k -> zeros(e.getValue()));
+                NDArray v = second.computeIfAbsent(e.getKey(), k -> zeros(e.getValue()));
                 m.muli((float) b1).addi(g.mul((float) (1 - b1)));
                 v.muli((float) b2).addi(g.square().muli((float) (1 - b2)));
                 w.muli(decay);

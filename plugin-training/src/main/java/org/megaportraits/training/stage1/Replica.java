@@ -4,17 +4,15 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.megaportraits.basemodel.net.BaseGenerator;
 import org.megaportraits.basemodel.net.BaseModelConfig;
 import org.megaportraits.nn.layer.Init;
 import org.megaportraits.nn.layer.NamedParameters;
+import org.megaportraits.training.checkpoint.ParameterValues;
 import org.megaportraits.training.config.Stage1Config;
 import org.megaportraits.training.discriminator.MultiScaleDiscriminator;
 
@@ -65,39 +63,17 @@ final class Replica implements AutoCloseable {
 
     /** The arrays of the trainable parameters (buffers excluded), by name. */
     static Map<String, NDArray> trainable(Map<String, Parameter> params) {
-        Map<String, NDArray> out = new LinkedHashMap<>();
-        for (Map.Entry<String, Parameter> e : params.entrySet()) {
-            if (e.getValue().requiresGradient()) {
-                out.put(e.getKey(), e.getValue().getArray());
-            }
-        }
-        return Collections.unmodifiableMap(out);
+        return ParameterValues.trainable(params);
     }
 
     /** The arrays of every parameter and buffer, by name. */
     static Map<String, NDArray> arrays(Map<String, Parameter> params) {
-        Map<String, NDArray> out = new LinkedHashMap<>();
-        params.forEach((k, p) -> out.put(k, p.getArray()));
-        return Collections.unmodifiableMap(out);
+        return ParameterValues.arrays(params);
     }
 
-    /** Overwrites every parameter and buffer named in {@code values} (in place, outside gradient recording). */
+    /** Overwrites every parameter and buffer named in {@code values}. */
     static void assign(Map<String, Parameter> params, Map<String, NDArray> values, String what) {
-        for (Map.Entry<String, Parameter> e : params.entrySet()) {
-            NDArray src = values.get(e.getKey());
-            if (src == null) {
-                throw new IllegalStateException(what + " lacks " + e.getKey());
-            }
-            NDArray target = e.getValue().getArray();
-            if (!src.getShape().equals(target.getShape())) {
-                throw new IllegalStateException(what + " has " + e.getKey() + " of shape " + src.getShape()
-                        + ", the network " + target.getShape());
-            }
-            try (NDScope scope = new NDScope()) {
-                target.set(new NDIndex("..."), src.getDevice().equals(target.getDevice()) ? src
-                        : src.toDevice(target.getDevice(), true));
-            }
-        }
+        ParameterValues.assign(params, values, what);
     }
 
     /** Makes this replica's weights and buffers equal to the master's. */

@@ -51,6 +51,31 @@ class AdamWTest {
     }
 
     @Test
+    void stepsWorkOnAFreshThreadWhoseGradientModeIsOn() throws Exception {
+        // PyTorch's gradient mode is per thread and on by default: a training thread of its own must
+        // still be able to update weights in place
+        try (NDManager m = NDManager.newBaseManager("PyTorch"); AdamW opt = new AdamW(AdamW.Settings.PAPER, m)) {
+            NDArray w = m.create(new float[] {1f});
+            w.setRequiresGradient(true);
+            Throwable[] failure = new Throwable[1];
+            Thread t = new Thread(() -> {
+                try {
+                    backward(w, 0.5f);
+                    opt.step(Map.of("w", w), 0.1);
+                } catch (Throwable e) {
+                    failure[0] = e;
+                }
+            });
+            t.start();
+            t.join();
+            if (failure[0] != null) {
+                throw new AssertionError(failure[0]);
+            }
+            assertEquals(0.899, w.getFloat(0), 1e-6);
+        }
+    }
+
+    @Test
     void gradientsAreZeroAfterAStep() {
         try (NDManager m = NDManager.newBaseManager("PyTorch"); AdamW opt = new AdamW(AdamW.Settings.PAPER, m)) {
             NDArray w = m.create(new float[] {1f});
