@@ -55,6 +55,8 @@ public record Stage1Config(String preset, int batchSize, long steps, long seed, 
     /**
      * Loss weights (paper eq. 4, 5, 8) and settings; a weight of 0 switches a term off.
      *
+     * @param l1 foreground pixel L1 weight: not in the paper (default 0); a reconstruction term for
+     *     runs without pretrained VGG19 weights
      * @param vgg perceptual VGG19 weight (needs {@code networks.vgg19})
      * @param identity face-identity perceptual weight
      * @param gaze gaze perceptual weight (needs {@code networks.gaze})
@@ -66,7 +68,7 @@ public record Stage1Config(String preset, int batchSize, long steps, long seed, 
      * @param pyramidLevels levels of the VGG pyramid (4: 512/256/128/64 for 512 crops)
      * @param foregroundColour the flat colour the foreground is composited on, RGB in [0, 1]
      */
-    public record Losses(double vgg, double identity, double gaze, double adversarial, double featureMatching,
+    public record Losses(double l1, double vgg, double identity, double gaze, double adversarial, double featureMatching,
                          double cycle, double cycleScale, double cycleMargin, int pyramidLevels,
                          List<Double> foregroundColour) {
 

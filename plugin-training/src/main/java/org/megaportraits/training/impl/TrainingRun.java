@@ -43,7 +43,11 @@ final class TrainingRun implements TrainingService.Run {
                 trainer.train(Long.MAX_VALUE, stop::get, this::publish);
             } catch (RuntimeException | Error e) {
                 String msg = e instanceof PortraitsException ? e.getMessage() : e.toString();
-                LOG.error("training run in {} failed: {}", spec.runDir(), msg, e);
+                if (e instanceof PortraitsException) {
+                    LOG.error("training run in {} failed: {}", spec.runDir(), msg);
+                } else {
+                    LOG.error("training run in {} failed: {}", spec.runDir(), msg, e);
+                }
                 TrainingStatus s = status;
                 publish(new TrainingStatus(TrainingStatus.State.FAILED, s.step(), s.totalSteps(), s.losses(),
                         s.stepsPerSecond(), msg));

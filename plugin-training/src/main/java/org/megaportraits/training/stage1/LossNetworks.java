@@ -52,7 +52,8 @@ final class LossNetworks implements AutoCloseable {
             if (n.vgg19() == null) {
                 if (announce) {
                     LOG.warn("perceptual VGG19 term (weight {}) is OFF: no ImageNet VGG19 weights given (networks.vgg19 "
-                            + "in the configuration); the paper's main perceptual loss is missing from this run", w.vgg());
+                            + "in the configuration); the paper's main perceptual loss is missing from this run (losses.l1 adds a "
+                            + "pixel reconstruction term instead)", w.vgg());
                 }
             } else {
                 vgg = new PerceptualLoss(features("vgg19", Path.of(n.vgg19()), 19, device, m), w.pyramidLevels());

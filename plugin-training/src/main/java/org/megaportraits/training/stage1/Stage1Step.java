@@ -171,8 +171,12 @@ final class Stage1Step {
         NDArray p = f.foregroundPrediction;
         NDArray t = f.target;
         NDArray total = null;
-        add(values, "l1_foreground", p.sub(t).abs().mean().getFloat() * share);
+        NDArray l1 = p.sub(t).abs().mean();
+        add(values, "l1_foreground", l1.getFloat() * share);
         LossNetworks n = r.losses;
+        if (w.l1() > 0) {
+            total = Scalars.mul(l1, w.l1());
+        }
         if (n.vgg != null) {
             total = sum(total, term(values, "g_vgg", n.vgg.loss(p, t), w.vgg(), share));
         }
@@ -194,8 +198,8 @@ final class Stage1Step {
             }
         }
         if (total == null) {
-            // every perceptual and adversarial term is off: train on the foreground L1 alone
-            total = term(values, "g_l1", p.sub(t).abs().mean(), 1, share);
+            // every term is off: train on the foreground L1 alone
+            total = l1;
         }
         return total;
     }
