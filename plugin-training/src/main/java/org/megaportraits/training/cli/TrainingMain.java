@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import org.megaportraits.nn.tensor.Devices;
 import org.megaportraits.sdk.ExecutionOptions;
+import org.megaportraits.sdk.ModelDescriptor;
 import org.megaportraits.sdk.PortraitsException;
 import org.megaportraits.sdk.Precision;
 import org.megaportraits.sdk.background.Compositor;
@@ -17,6 +18,7 @@ import org.megaportraits.sdk.training.Stage;
 import org.megaportraits.sdk.training.TrainingService;
 import org.megaportraits.sdk.training.TrainingSpec;
 import org.megaportraits.sdk.training.TrainingStatus;
+import org.megaportraits.training.checkpoint.ModelExport;
 import org.megaportraits.training.config.ConfigLoader;
 import org.megaportraits.training.impl.TrainingServiceComponent;
 
@@ -24,7 +26,9 @@ import org.megaportraits.training.impl.TrainingServiceComponent;
  * {@code train base --data DIR --out RUN_DIR [--config CFG.json] [--device cpu|gpu:N]}: trains (or
  * resumes) a run; Ctrl-C stops it after writing a checkpoint; running the same command again
  * resumes. {@code eval base --checkpoint RUN_DIR --data DIR [--config CFG.json] [--report FILE]
- * [--device D] [--batch N]}: measures a checkpoint on held-out data. {@code defaults}: prints the
+ * [--device D] [--batch N]}: measures a checkpoint on held-out data. {@code export base --checkpoint
+ * RUN_DIR --out MODEL_DIR}: writes the generator as a model folder for the ReenactmentModel
+ * service. {@code defaults}: prints the
  * default configuration. The face pipeline and compositor of the background bundle are used when
  * their classes are on the class path ({@code --no-face-pipeline} turns them off).
  */
@@ -35,6 +39,7 @@ public final class TrainingMain {
             "  train base --data DIR --out RUN_DIR [--config CFG.json] [--device cpu|gpu|gpu:N] [--no-face-pipeline]",
             "  eval base --checkpoint RUN_DIR|CHECKPOINT --data DIR [--config CFG.json] [--report FILE.json]",
             "            [--device cpu|gpu:N] [--batch N] [--no-face-pipeline]",
+            "  export base --checkpoint RUN_DIR|CHECKPOINT --out MODEL_DIR [--name NAME]",
             "  defaults");
     private static final Set<String> FLAGS = Set.of("no-face-pipeline");
 
@@ -51,7 +56,7 @@ public final class TrainingMain {
             System.out.println(ConfigLoader.defaults().toPrettyString());
             return 0;
         }
-        if (argv.length < 2 || !argv[1].equals("base") || !(argv[0].equals("train") || argv[0].equals("eval"))) {
+        if (argv.length < 2 || !argv[1].equals("base") || !Set.of("train", "eval", "export").contains(argv[0])) {
             System.err.println(USAGE);
             return 2;
         }
@@ -69,6 +74,9 @@ public final class TrainingMain {
         }
         try {
             Devices.engine();
+            if (argv[0].equals("export")) {
+                return export(opts);
+            }
             TrainingService service = service(!opts.containsKey("no-face-pipeline"));
             ExecutionOptions options = new ExecutionOptions(opts.getOrDefault("device", "cpu"), Precision.FP32,
                     Integer.parseInt(opts.getOrDefault("batch", "4")));
@@ -118,6 +126,17 @@ public final class TrainingMain {
         EvaluationReport r = service.evaluate(new EvaluationSpec(Stage.BASE, checkpoint, config, data, report, options));
         System.out.println("step " + r.step() + ", " + r.selfPairs() + " self pairs, " + r.crossPairs() + " cross pairs");
         r.metrics().forEach((k, v) -> System.out.printf("  %-22s %.4f%n", k, v));
+        return 0;
+    }
+
+    private static int export(Map<String, String> opts) {
+        Path checkpoint = required(opts, "checkpoint");
+        Path out = required(opts, "out");
+        if (checkpoint == null || out == null) {
+            return 2;
+        }
+        ModelDescriptor d = ModelExport.export(checkpoint, out, opts.getOrDefault("name", "megaportraits-base-trained"));
+        System.out.println("model " + d.name() + " (" + d.version() + ") written to " + out);
         return 0;
     }
 
