@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongFunction;
 import org.megaportraits.sdk.PortraitsException;
@@ -75,9 +76,17 @@ public final class Prefetcher<T> implements AutoCloseable {
         return depth;
     }
 
-    /** Stops the loading threads. */
+    /**
+     * Stops the loading threads and waits for a batch in progress to finish (at most a minute), so
+     * that the data source can be closed safely afterwards.
+     */
     @Override
     public void close() {
         workers.shutdownNow();
+        try {
+            workers.awaitTermination(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

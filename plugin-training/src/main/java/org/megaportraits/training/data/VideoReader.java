@@ -14,6 +14,11 @@ import org.megaportraits.sdk.image.RgbImage;
  */
 final class VideoReader implements AutoCloseable {
 
+    static {
+        // FFmpeg prints a banner per opened file: noise over thousands of training videos
+        avutil.av_log_set_level(avutil.AV_LOG_ERROR);
+    }
+
     private final Path file;
     private final FFmpegFrameGrabber grabber;
     private final int frames;
