@@ -39,6 +39,9 @@ public final class MotionEmbedding extends NetworkBlock {
         NDArray e = inputs.get(0);
         NDArray z = inputs.get(1);
         NDArray lifted = apply(lift, store, z, training).reshape(new Shape(z.getShape().get(0), channels, size, size));
-        return new NDList(apply(head, store, e.add(lifted).div(2), training));
+        // halved by an engine-made scalar: DJL's div(Number) frees its scalar's Java buffer while autograd
+        // still needs it for backward (wrong gradients on the CPU once the GC runs)
+        NDArray half = e.getManager().full(new Shape(), 0.5f, e.getDataType(), e.getDevice());
+        return new NDList(apply(head, store, e.add(lifted).mul(half), training));
     }
 }

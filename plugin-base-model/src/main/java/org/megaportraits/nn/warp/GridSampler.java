@@ -126,7 +126,9 @@ public final class GridSampler {
             NDArray size = perAxis(m, coords.getDevice(), t, w, h, d);
             NDArray last = size.sub(1);
             // align_corners=false: -1 and 1 are the outer faces, voxel i is centred at (2i+1)/size - 1
-            NDArray pos = coords.add(1).mul(size).sub(1).div(2);
+            // halved by an engine-made scalar: DJL's div(Number) builds its scalar over a Java buffer it frees
+            // at once, while autograd keeps it for backward (wrong grid gradients on the CPU after a GC)
+            NDArray pos = coords.add(1).mul(size).sub(1).mul(m.full(new Shape(), 0.5f, t, coords.getDevice()));
             NDArray lower = pos.floor();
             NDArray frac = pos.sub(lower);
             NDArray lowerIn = lower.gte(0).logicalAnd(lower.lte(last)).toType(t, false);
