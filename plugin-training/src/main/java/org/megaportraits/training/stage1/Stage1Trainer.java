@@ -114,9 +114,9 @@ public final class Stage1Trainer implements AutoCloseable {
             Optional<Path> latest = checkpoints.latest();
             if (latest.isPresent()) {
                 restore(latest.get());
-            } else {
-                AtomicFiles.writeString(runDir.resolve(CONFIG_FILE), ConfigLoader.toJson(cfg).toPrettyString());
             }
+            // the configuration in force, so that resuming without naming one continues under it
+            AtomicFiles.writeString(runDir.resolve(CONFIG_FILE), ConfigLoader.toJson(cfg).toPrettyString());
             for (int i = 1; i < replicas.size(); i++) {
                 replicas.get(i).copyFrom(replicas.get(0));
             }
