@@ -278,11 +278,13 @@ final class Stage1Step {
      * see the tensor package.)
      */
     private static void requireFinite(Map<String, NDArray> weights, String network) {
-        double total = 0;
+        // summed on the device, read once: one host synchronisation per step, not one per tensor
+        NDArray sum = null;
         for (NDArray w : weights.values()) {
-            total += w.getGradient().abs().sum().getFloat();
+            NDArray s = w.getGradient().abs().sum();
+            sum = sum == null ? s : sum.add(s);
         }
-        if (!Double.isFinite(total)) {
+        if (sum != null && !Float.isFinite(sum.getFloat())) {
             throw new IllegalStateException("the " + network + "'s gradients are not finite; no step taken "
                     + "(the last checkpoint is intact)");
         }
