@@ -259,6 +259,14 @@ public final class WeightsFile {
             throw damaged(path, "cannot read tensor " + entry.name() + ": " + e.getMessage(), e);
         }
         data.flip();
-        return manager.create(data, entry.shape(), entry.dataType());
+        // On the CPU, DJL's create(direct buffer) wraps the Java buffer without copying, and only the
+        // returned array object keeps it alive: a view made of it (reshape, an optimizer's in-place
+        // update through an alias) outlives that object, and once the GC frees the buffer the tensor
+        // reads and writes freed memory. A copy in memory PyTorch owns has no such tie.
+        try (NDArray wrapped = manager.create(data, entry.shape(), entry.dataType())) {
+            NDArray owned = wrapped.duplicate();
+            owned.attach(manager);
+            return owned;
+        }
     }
 }
