@@ -109,7 +109,11 @@ public final class TrainingMain {
         do {
             s = run.await(Duration.ofDays(365));
         } while (s.state() == TrainingStatus.State.RUNNING || s.state() == TrainingStatus.State.STARTING);
-        Runtime.getRuntime().removeShutdownHook(hook);
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // stopped by a signal: the hook has stopped the run and waits for its checkpoint
+        }
         System.out.println("run " + s.state() + " at step " + s.step() + " of " + s.totalSteps()
                 + (s.error() == null ? "" : ": " + s.error()));
         return s.state() == TrainingStatus.State.FAILED ? 1 : 0;

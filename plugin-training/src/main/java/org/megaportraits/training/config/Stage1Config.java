@@ -104,15 +104,17 @@ public record Stage1Config(String preset, int batchSize, long steps, long seed, 
      * @param prefetch batches loaded ahead of the device
      * @param cachedFrames cropped frames kept in memory
      * @param faces {@code auto}: crop through the face pipeline when one is installed, else take
-     *     frames as crops; {@code pipeline}: require it; {@code precropped}: never use it
+     *     frames as crops; {@code pipeline}: require it; {@code precropped}: never use it;
+     *     {@code framed}: require it, keep each frame's framing (centred square) and carry the head's
+     *     motion inside it in the pose
      * @param augmentation the augmentations
      */
     public record Data(int workers, int prefetch, int cachedFrames, String faces, AugmentationSettings augmentation) {
 
         /** Checks the mode. */
         public Data {
-            require(List.of("auto", "pipeline", "precropped").contains(faces),
-                    "data.faces must be auto, pipeline or precropped, got " + faces);
+            require(List.of("auto", "pipeline", "precropped", "framed").contains(faces),
+                    "data.faces must be auto, pipeline, precropped or framed, got " + faces);
         }
     }
 

@@ -25,6 +25,15 @@ public final class Augmenter {
         return rng.nextDouble() < s.flipProbability() ? frame.flipped() : frame;
     }
 
+    /** Source and target of a pair mirrored and colour-jittered as {@link AugmentationSettings#pairViews} says. */
+    public CroppedFrame[] views(CroppedFrame source, CroppedFrame target, Random rng) {
+        if (!s.sharedViews()) {
+            return new CroppedFrame[] {mirror(source, rng), mirror(target, rng)};
+        }
+        boolean flip = rng.nextDouble() < s.flipProbability();
+        return new CroppedFrame[] {flip ? source.flipped() : source, flip ? target.flipped() : target};
+    }
+
     /** Colour jitter of a view's image (matte, pose and landmarks unchanged). */
     public CroppedFrame jitter(CroppedFrame frame, Random rng) {
         return new CroppedFrame(s.jitter().apply(frame.image(), rng), frame.matte(), frame.pose(), frame.landmarks());

@@ -92,10 +92,12 @@ public final class PairSampler {
             source = cropped(identity, -1, rng);
             driver = cropped(identity, -1, rng);
         }
-        source = augmenter.jitter(augmenter.mirror(source, rng), rng);
-        CroppedFrame mirroredDriver = augmenter.mirror(driver, rng);
-        Planar expression = augmenter.expression(mirroredDriver.image(), rng);
-        return new Example.Pair(identity, source, augmenter.jitter(mirroredDriver, rng), expression);
+        CroppedFrame[] views = augmenter.views(source, driver, rng);
+        long jitterSeed = rng.nextLong();
+        source = augmenter.jitter(views[0], new Random(jitterSeed));
+        Planar expression = augmenter.expression(views[1].image(), rng);
+        Random driverJitter = augmenter.settings().sharedViews() ? new Random(jitterSeed) : rng;
+        return new Example.Pair(identity, source, augmenter.jitter(views[1], driverJitter), expression);
     }
 
     /** A cropped frame of the identity: frame {@code index}, or random frames until one has a face. */

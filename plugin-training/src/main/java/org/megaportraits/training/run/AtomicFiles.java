@@ -15,7 +15,8 @@ public final class AtomicFiles {
     }
 
     /** Writes a PNG atomically. */
-    public static void writePng(BufferedImage image, Path target) {
+    public static void writePng(BufferedImage image, Path file) {
+        Path target = file.toAbsolutePath();
         Path tmp = target.resolveSibling(target.getFileName() + ".partial");
         try {
             Files.createDirectories(target.getParent());
@@ -29,7 +30,8 @@ public final class AtomicFiles {
     }
 
     /** Writes text atomically. */
-    public static void writeString(Path target, String text) {
+    public static void writeString(Path file, String text) {
+        Path target = file.toAbsolutePath();
         Path tmp = target.resolveSibling(target.getFileName() + ".partial");
         try {
             Files.createDirectories(target.getParent());

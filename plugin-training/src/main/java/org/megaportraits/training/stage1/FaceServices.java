@@ -27,14 +27,16 @@ public record FaceServices(FaceAnalyzer analyzer, Compositor compositor) {
     /**
      * Makes croppers (one per loading thread, sessions on the CPU so that loading stays beside the
      * training device) for a faces mode: {@code auto} uses the pipeline when installed, else takes
-     * frames as crops; {@code pipeline} requires it; {@code precropped} never uses it.
+     * frames as crops; {@code pipeline} requires it; {@code precropped} never uses it; {@code framed}
+     * requires it and keeps each frame's framing (centred square), the head's motion inside it
+     * carried by the pose.
      *
      * @throws InvalidInputException if the pipeline is required and missing
      */
     public Supplier<FrameCropper> croppers(String mode, int size) {
         boolean pipeline = analyzer != null && !"precropped".equals(mode);
-        if ("pipeline".equals(mode) && analyzer == null) {
-            throw new InvalidInputException("data.faces is 'pipeline' but no face analyzer is installed",
+        if (("pipeline".equals(mode) || "framed".equals(mode)) && analyzer == null) {
+            throw new InvalidInputException("data.faces is '" + mode + "' but no face analyzer is installed",
                     "install the background bundle (face pipeline), or set data.faces to precropped");
         }
         if (!pipeline) {
@@ -49,6 +51,7 @@ public record FaceServices(FaceAnalyzer analyzer, Compositor compositor) {
         ExecutionOptions cpu = ExecutionOptions.CPU;
         FaceAnalyzer a = analyzer;
         Compositor c = compositor;
-        return () -> new AnalyzerCropper(a.open(cpu), c == null ? null : c.open(cpu), size);
+        boolean framed = "framed".equals(mode);
+        return () -> new AnalyzerCropper(a.open(cpu), c == null ? null : c.open(cpu), size, framed);
     }
 }

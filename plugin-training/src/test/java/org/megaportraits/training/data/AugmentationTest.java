@@ -67,7 +67,7 @@ class AugmentationTest {
 
     @Test
     void stillViewWithoutMotionIsTheFrameAndLandmarksFollowTheImage() {
-        AugmentationSettings still = new AugmentationSettings(0, ColourJitter.MILD, 0.8, 16, "none", 2, 0,
+        AugmentationSettings still = new AugmentationSettings(0, ColourJitter.MILD, "shared", 0.8, 16, "none", 2, 0,
                 ColourJitter.MILD, 0, 0, 0, 0);
         Planar img = ramp(16);
         CroppedFrame f = new CroppedFrame(img, Planar.filled(1, 16, 16, 1f), HeadPose.FRONTAL, null);
@@ -75,7 +75,7 @@ class AugmentationTest {
         assertArrayEquals(img.data(), v.image().data(), 1e-6f);
 
         // a pure shift of a bright dot: the dot and its landmark move together
-        AugmentationSettings shift = new AugmentationSettings(0, ColourJitter.MILD, 0.8, 16, "none", 2, 0,
+        AugmentationSettings shift = new AugmentationSettings(0, ColourJitter.MILD, "shared", 0.8, 16, "none", 2, 0,
                 ColourJitter.MILD, 0, 20, 0.2, 0.1);
         Planar dot = Planar.zeros(3, 32, 32);
         for (int c = 0; c < 3; c++) {

@@ -19,7 +19,7 @@ import org.megaportraits.training.data.TestClips;
  * known motion: every face large enough becomes one identity, a square around it ({@code margin}
  * face widths, 3 by default)
  * moved over {@code frames} frames by a smooth in-plane rotation (up to {@code roll} degrees), shift
- * (up to 6 % of the square), zoom (up to 8 %) and an out-of-plane turn of the picture plane (yaw
+ * (up to 6 % of the square times {@code motion}), zoom (up to 8 % times {@code motion}) and an out-of-plane turn of the picture plane (yaw
  * up to {@code yaw} degrees, pitch up to half of it, seen by a pinhole camera at twice the square's
  * side): face alignment undoes the in-plane part, the foreshortening of the turn stays. Written as
  * an MPEG-4 video of {@code size} pixels. A clip
@@ -28,7 +28,7 @@ import org.megaportraits.training.data.TestClips;
  * {@code heldOut} identities (in photo order) go to {@code out/heldout}, the rest to {@code out/train}.
  *
  * <p>Usage: {@code FaceClipMaker OUT_DIR [frames=16] [size=384] [heldOut=4] [minFace=70] [roll=8] [yaw=0]
- * [margin=3] [check=true]}: {@code check=false} keeps every clip (data for pre-cropped training,
+ * [margin=3] [check=true] [motion=1]}: {@code check=false} keeps every clip (data for pre-cropped training,
  * where no detector runs).
  */
 public final class FaceClipMaker {
@@ -47,6 +47,7 @@ public final class FaceClipMaker {
         double yaw = args.length > 6 ? Double.parseDouble(args[6]) : 0;
         double margin = args.length > 7 ? Double.parseDouble(args[7]) : 3;
         boolean check = args.length <= 8 || Boolean.parseBoolean(args[8]);
+        double motion = args.length > 9 ? Double.parseDouble(args[9]) : 1;
         FaceApiPackage pkg = FaceApiPackage.locate();
         Files.createDirectories(out.resolve("train"));
         Files.createDirectories(out.resolve("heldout"));
@@ -68,9 +69,9 @@ public final class FaceClipMaker {
                     for (int t = 0; t < frames; t++) {
                         double phase = 2 * Math.PI * t / frames;
                         double angle = Math.toRadians(roll) * Math.sin(phase);
-                        double dx = 0.06 * side * Math.sin(2 * phase + 1);
-                        double dy = 0.04 * side * Math.cos(phase);
-                        double zoom = 1 + 0.08 * Math.sin(3 * phase);
+                        double dx = 0.06 * motion * side * Math.sin(2 * phase + 1);
+                        double dy = 0.04 * motion * side * Math.cos(phase);
+                        double zoom = 1 + 0.08 * motion * Math.sin(3 * phase);
                         double turn = Math.toRadians(yaw) * Math.sin(phase + 0.7);
                         double nod = Math.toRadians(yaw / 2) * Math.sin(2 * phase);
                         clip.add(view(p, cx + dx, cy + dy, side / zoom, angle, turn, nod, size).toRgb());
