@@ -81,6 +81,10 @@ final class ReenactCommand implements Callable<Integer> {
                         report.framesWithoutFace());
             }
             w.printf("served by %s%n", report.providers());
+            StringBuilder stages = new StringBuilder("time by stage (processing thread):");
+            report.stageSeconds().forEach((stage, seconds) ->
+                    stages.append(String.format(Locale.ROOT, " %s %.2f s;", stage, seconds)));
+            w.println(stages);
         }
         return 0;
     }

@@ -83,10 +83,12 @@ public final class ReenactJob {
              VideoWriter writer = VideoWriter.create(request.output(), driver.info().width(), driver.info().height(),
                      driver.info().frameRate(), driver.info().audio());
              Driving driving = new Driving(request, avatar)) {
+            StageTimes times = new StageTimes();
+            times.add("source encode", start);
             long frames = VideoPipeline.run(driver, writer, request.options().batchSize(),
-                    batch -> reenact(batch, tracker, m, driving, e, c), progress);
+                    batch -> reenact(batch, tracker, m, driving, e, c, times), progress);
             return new ReenactReport(frames, tracker.framesWithoutFace(), (System.nanoTime() - start) / 1e9,
-                    providers(model, faces, compositor, enhancer));
+                    providers(model, faces, compositor, enhancer), times.seconds());
         }
     }
 
@@ -110,21 +112,33 @@ public final class ReenactJob {
      * exist at that size only, and compositing takes images of one size.
      */
     private static List<RgbImage> reenact(List<RgbImage> frames, FaceTracker tracker, ReenactmentModel.Session m,
-                                          Driving driving, Enhancer.Session e, Compositor.Session c) {
-        try (AlignedFaces aligned = tracker.next(frames);
-             Motion motion = m.extractMotion(aligned.crops(), aligned.poses());
-             ImageBatch render = m.render(driving.avatar(), motion, driving.options(motion));
-             ImageBatch renderMatte = c.matte(render);
-             ImageBatch driverMatte = c.matte(aligned.crops());
-             ImageBatch plate = c.backgroundPlate(aligned.crops(), driverMatte);
-             ImageBatch composed = c.composite(render, renderMatte, plate);
-             ImageBatch enhanced = e == null ? null : e.enhance(composed)) {
-            ImageBatch result = enhanced == null ? composed : enhanced;
-            List<CropTransform> transforms = new ArrayList<>(aligned.transforms().size());
-            for (CropTransform t : aligned.transforms()) {
-                transforms.add(t.forCropSize(result.width()));
+                                          Driving driving, Enhancer.Session e, Compositor.Session c, StageTimes times) {
+        long t = System.nanoTime();
+        try (AlignedFaces aligned = tracker.next(frames)) {
+            t = times.add("tracking", t);
+            try (Motion motion = m.extractMotion(aligned.crops(), aligned.poses());
+                 ImageBatch render = m.render(driving.avatar(), motion, driving.options(motion))) {
+                t = times.add("model", t);
+                try (ImageBatch renderMatte = c.matte(render);
+                     ImageBatch driverMatte = c.matte(aligned.crops())) {
+                    t = times.add("mattes", t);
+                    try (ImageBatch plate = c.backgroundPlate(aligned.crops(), driverMatte)) {
+                        t = times.add("background plate", t);
+                        try (ImageBatch composed = c.composite(render, renderMatte, plate);
+                             ImageBatch enhanced = e == null ? null : e.enhance(composed)) {
+                            t = times.add(e == null ? "composite" : "composite and enhance", t);
+                            ImageBatch result = enhanced == null ? composed : enhanced;
+                            List<CropTransform> transforms = new ArrayList<>(aligned.transforms().size());
+                            for (CropTransform ct : aligned.transforms()) {
+                                transforms.add(ct.forCropSize(result.width()));
+                            }
+                            List<RgbImage> out = c.pasteBack(result, frames, transforms);
+                            times.add("paste-back", t);
+                            return out;
+                        }
+                    }
+                }
             }
-            return c.pasteBack(result, frames, transforms);
         }
     }
 

@@ -98,9 +98,12 @@ public final class PortraitsHost implements AutoCloseable {
     private static void initialiseEngine() {
         System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
         System.setProperty("OPT_OUT_TRACKING", System.getProperty("OPT_OUT_TRACKING", "true"));
-        // cuDNN picks the fastest convolution algorithm per shape: measured +28 % frames/s at batch 1 and
-        // -21 % avatar encode time on an H100 (benchmarks/README.md); DJL reads it only at engine start
-        System.setProperty("ai.djl.pytorch.cudnn_benchmark", System.getProperty("ai.djl.pytorch.cudnn_benchmark", "true"));
+        // cuDNN benchmark mode (timing every algorithm at each new shape) is left off unless asked for
+        // (-Dai.djl.pytorch.cudnn_benchmark=true; DJL reads it only at engine start). Measured on an H100:
+        // it gives the warm base model +28 % frames/s at batch 1, but the searches at the many shapes of a
+        // job (face networks, avatar encode, each batch size) cost more than they save: a 48-frame
+        // reenact job took 35.9 s with it and 15.4 s without (benchmarks/RESULTS.md)
+        System.setProperty("ai.djl.pytorch.cudnn_benchmark", System.getProperty("ai.djl.pytorch.cudnn_benchmark", "false"));
         Engine engine = Engine.getEngine(ENGINE);
         LOG.info("engine {} {} ready, {} GPU(s)", engine.getEngineName(), engine.getVersion(), engine.getGpuCount());
     }

@@ -2,7 +2,9 @@ package org.megaportraits.background.matte;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_imgproc;
@@ -24,7 +26,7 @@ import org.megaportraits.sdk.image.RgbImage;
  */
 public final class GrabCutMatting implements Matting {
 
-    private static final int WORK_SIZE = 256;
+    private static final int WORK_SIZE = 128;
     private static final int ITERATIONS = 4;
 
     private final FaceAnalyzer.Session faces;
@@ -40,17 +42,30 @@ public final class GrabCutMatting implements Matting {
         int h = crops.get(0).height();
         int w = crops.get(0).width();
         float[] all = new float[crops.size() * h * w];
-        for (int i = 0; i < crops.size(); i++) {
-            System.arraycopy(matte(crops.get(i)), 0, all, i * h * w, h * w);
+        // faces are found one crop after another (the face session is not shared between threads),
+        // then the crops' graph cuts, each single-threaded in OpenCV, run side by side
+        List<HeadRegions> regions = new ArrayList<>(crops.size());
+        for (RgbImage crop : crops) {
+            regions.add(regions(crop));
         }
+        IntStream.range(0, crops.size()).parallel().forEach(i ->
+                System.arraycopy(matte(crops.get(i), regions.get(i)), 0, all, i * h * w, h * w));
         return images.getManager().create(all, new Shape(crops.size(), 1, h, w)).toDevice(images.getDevice(), false);
     }
 
     /** The soft matte of one crop, row by row. */
     float[] matte(RgbImage crop) {
+        return matte(crop, regions(crop));
+    }
+
+    /** The head regions that seed a crop's graph cut: from its face, or centred when none is found. */
+    private HeadRegions regions(RgbImage crop) {
         List<Face> found = faces.detect(crop);
-        HeadRegions regions = found.isEmpty() ? HeadRegions.centred(crop.width(), crop.height())
+        return found.isEmpty() ? HeadRegions.centred(crop.width(), crop.height())
                 : HeadRegions.ofLandmarks(found.get(0).landmarks());
+    }
+
+    private static float[] matte(RgbImage crop, HeadRegions regions) {
         double k = Math.min(1.0, (double) WORK_SIZE / Math.max(crop.width(), crop.height()));
         int ww = Math.max(1, (int) Math.round(crop.width() * k));
         int wh = Math.max(1, (int) Math.round(crop.height() * k));
