@@ -19,8 +19,11 @@ public final class Progress {
     private final PrintStream out;
     private final boolean terminal;
     private final LongConsumer listener;
+    private final String unit;
     private final long start = System.nanoTime();
     private long done;
+    private long first;
+    private String note = "";
     private long lastDrawn = Long.MIN_VALUE;
 
     /**
@@ -32,6 +35,11 @@ public final class Progress {
     }
 
     private Progress(String label, long total, PrintStream out, boolean terminal, LongConsumer listener) {
+        this(label, total, out, terminal, listener, "frames");
+    }
+
+    private Progress(String label, long total, PrintStream out, boolean terminal, LongConsumer listener, String unit) {
+        this.unit = unit;
         this.label = label;
         this.total = total;
         this.out = out;
@@ -42,6 +50,22 @@ public final class Progress {
     /** A progress line on stderr, redrawn in place when stderr is a terminal. */
     public static Progress onStderr(String label, long total) {
         return new Progress(label, total, System.err, System.console() != null);
+    }
+
+    /**
+     * A progress line on stderr counting {@code unit} (e.g. steps) from {@code first} (work done
+     * before this process, as when a training run resumes) to {@code total}.
+     */
+    public static Progress onStderr(String label, long first, long total, String unit) {
+        Progress p = new Progress(label, total, System.err, System.console() != null, null, unit);
+        p.first = first;
+        p.done = first;
+        return p;
+    }
+
+    /** A short text drawn after the rate (latest losses, say); redrawn with the next advance. */
+    public synchronized void note(String text) {
+        note = text == null ? "" : text;
     }
 
     /** Draws nothing. */
@@ -90,7 +114,7 @@ public final class Progress {
 
     private void draw(long now, boolean last) {
         double seconds = (now - start) / 1e9;
-        double fps = seconds > 0 ? done / seconds : 0;
+        double fps = seconds > 0 ? (done - first) / seconds : 0;
         StringBuilder line = new StringBuilder(label).append(' ');
         if (total > 0) {
             int filled = (int) Math.min(BAR, BAR * done / total);
@@ -99,7 +123,10 @@ public final class Progress {
         } else {
             line.append(done);
         }
-        line.append(String.format(Locale.ROOT, " frames  %.1f frames/s", fps));
+        line.append(String.format(Locale.ROOT, " %s  %.1f %s/s", unit, fps, unit));
+        if (!note.isEmpty()) {
+            line.append("  ").append(note);
+        }
         if (last) {
             line.append(String.format(Locale.ROOT, "  done in %s", clock(seconds)));
         } else if (total > 0 && fps > 0) {

@@ -32,7 +32,7 @@ class PortraitsCommandTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"bundles", "reenact", "probe", "make-clip", "bench-video"})
+    @ValueSource(strings = {"bundles", "reenact", "train", "eval", "probe", "make-clip", "bench-video"})
     void everyCommandHasHelp(String command) {
         assertEquals(0, run(command, "--help"));
         assertTrue(out.toString().startsWith("Usage: portraits " + command), out.toString());
@@ -50,6 +50,44 @@ class PortraitsCommandTest {
         assertTrue(report.contains("frames:    20 (decoded)"), report);
         assertTrue(report.contains("duration:  0.800 s"), report);
         assertTrue(report.contains("audio:     aac, 1 channel(s), 48000 Hz"), report);
+    }
+
+    @Test
+    void trainsAndEvaluatesThroughTheTrainingBundle() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        for (int i = 1; i <= 2; i++) {
+            assertEquals(0, run("make-clip", "--image", TestData.photo(i).toString(), "--out",
+                    data.resolve("clip" + i + ".mp4").toString(), "--size", "64", "--frames", "6"), err.toString());
+        }
+        Path config = dir.resolve("tiny.json");
+        Files.writeString(config, """
+                {"preset": "small", "batchSize": 2, "steps": 3, "seed": 3,
+                 "losses": {"vgg": 0, "identity": 0, "gaze": 0},
+                 "discriminator": {"width": 8, "blocks": 3},
+                 "data": {"faces": "precropped", "prefetch": 1, "augmentation": {"expressionSize": 32}},
+                 "run": {"logEvery": 1, "sampleEvery": 3, "checkpointEvery": 3, "sampleRows": 2}}
+                """);
+        Path runDir = dir.resolve("run");
+        assertEquals(0, run("train", "base", "--data", data.toString(), "--out", runDir.toString(),
+                "--config", config.toString()), err.toString());
+        assertTrue(out.toString().contains("run finished at step 3 of 3"), out.toString());
+        assertTrue(Files.size(runDir.resolve("losses.jsonl")) > 0);
+        assertTrue(Files.exists(runDir.resolve("loss-curves.png")));
+        assertTrue(Files.exists(runDir.resolve("samples/step-00000003.png")));
+
+        out.getBuffer().setLength(0);
+        Path report = dir.resolve("report.json");
+        assertEquals(0, run("eval", "base", "--checkpoint", runDir.toString(), "--data", data.toString(),
+                "--report", report.toString()), err.toString());
+        assertTrue(out.toString().contains("baseline.self.psnr"), out.toString());
+        assertTrue(Files.readString(report).contains("\"self.psnr\""));
+    }
+
+    @Test
+    void trainRejectsAnUnknownStageWithTheKnownOnes() {
+        int status = run("train", "teacher", "--data", dir.toString(), "--out", dir.resolve("run").toString());
+        assertTrue(status != 0);
+        assertTrue(err.toString().contains("unknown stage 'teacher'") && err.toString().contains("base"), err.toString());
     }
 
     @Test

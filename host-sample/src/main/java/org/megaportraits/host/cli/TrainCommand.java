@@ -1,0 +1,110 @@
+package org.megaportraits.host.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.megaportraits.host.osgi.PortraitsHost;
+import org.megaportraits.host.osgi.ServiceLease;
+import org.megaportraits.host.video.Progress;
+import org.megaportraits.sdk.ExecutionOptions;
+import org.megaportraits.sdk.ModelUnavailableException;
+import org.megaportraits.sdk.Precision;
+import org.megaportraits.sdk.training.TrainingService;
+import org.megaportraits.sdk.training.TrainingSpec;
+import org.megaportraits.sdk.training.TrainingStatus;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** Trains (or resumes training) a model through the training bundle's service. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Train a model on a folder of videos and stills (one identity per video, folder of frames or still).",
+                "Starting again on a run folder resumes from its newest checkpoint; Ctrl-C writes a checkpoint and stops.",
+                "The run folder gets config.json, losses.jsonl, sample grids (samples/), checkpoints/ and loss-curves.png.",
+                "Needs the training bundle (and the background bundle for face crops, mattes and the identity term)."})
+final class TrainCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "STAGE", description = "What to train: base (stage 1, the base model).")
+    private String stage;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR", description = "Training data folder.")
+    private Path data;
+
+    @Option(names = "--out", required = true, paramLabel = "RUN_DIR", description = "Run folder (created, or resumed).")
+    private Path out;
+
+    @Option(names = "--config", paramLabel = "CFG.json",
+            description = "Settings over the paper's defaults (see the training bundle's README); on resume, the run's own.")
+    private Path config;
+
+    @Option(names = "--device", paramLabel = "DEVICE", description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
+    private String device = "cpu";
+
+    @Mixin
+    private HostOptions host;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        TrainingSpec trainingSpec = new TrainingSpec(Stages.parse(stage), config, data, out,
+                new ExecutionOptions(device, Precision.FP32, 1));
+        PrintWriter w = spec.commandLine().getOut();
+        try (PortraitsHost h = host.start();
+             ServiceLease<TrainingService> lease = h.leases().acquire(TrainingService.class).orElseThrow(() ->
+                     new ModelUnavailableException("no training bundle installed (no bundle provides TrainingService)",
+                             "put the plugin-training bundle jar into " + h.bundleFolder().folder()))) {
+            TrainingService.Run run = lease.service().start(trainingSpec);
+            Thread stopper = new Thread(run::stop, "train-stop");
+            Runtime.getRuntime().addShutdownHook(stopper);
+            TrainingStatus s = run.status();
+            Progress progress = null;
+            long shown = 0;
+            while (s.state() == TrainingStatus.State.STARTING || s.state() == TrainingStatus.State.RUNNING) {
+                s = run.await(Duration.ofSeconds(1));
+                if (s.state() == TrainingStatus.State.RUNNING && s.totalSteps() > 0) {
+                    if (progress == null) {
+                        progress = Progress.onStderr("train " + stage, s.step(), s.totalSteps(), "steps");
+                        shown = s.step();
+                    }
+                    progress.note(losses(s));
+                    progress.advance((int) (s.step() - shown));
+                    shown = s.step();
+                }
+            }
+            if (progress != null) {
+                progress.advance((int) (s.step() - shown));
+                progress.finish();
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopper);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the hook asked the run to stop; it wrote its checkpoint before await returned
+            }
+            w.printf(Locale.ROOT, "run %s at step %d of %d in %s%n", s.state().name().toLowerCase(Locale.ROOT), s.step(),
+                    s.totalSteps(), run.runDir());
+            if (s.state() == TrainingStatus.State.FAILED) {
+                spec.commandLine().getErr().println("portraits: error: " + s.error());
+                return 1;
+            }
+            return 0;
+        }
+    }
+
+    private static String losses(TrainingStatus s) {
+        StringBuilder b = new StringBuilder();
+        for (String key : new String[] {"g_total", "l1_foreground", "d_hinge"}) {
+            Double v = s.losses().get(key);
+            if (v != null) {
+                b.append(String.format(Locale.ROOT, "%s %.4f  ", key, v));
+            }
+        }
+        return b.toString().trim();
+    }
+}
