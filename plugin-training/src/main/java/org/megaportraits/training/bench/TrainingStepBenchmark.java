@@ -24,6 +24,7 @@ import org.megaportraits.nn.weights.WeightsFile;
 import org.megaportraits.sdk.ExecutionOptions;
 import org.megaportraits.sdk.Precision;
 import org.megaportraits.training.stage1.FaceServices;
+import org.megaportraits.training.stage1.StepProfile;
 import org.megaportraits.training.stage1.Stage1Trainer;
 
 /**
@@ -86,6 +87,13 @@ public final class TrainingStepBenchmark {
             Arrays.sort(perStep);
             double median = perStep[steps / 2];
             System.out.printf(Locale.ROOT, "batch %d: seconds per step %s%n", b, Arrays.toString(perStep));
+            if (StepProfile.enabled()) {
+                // booked over warm-up and timed steps alike; each phase waits for the device before it ends
+                StringBuilder phases = new StringBuilder("batch " + b + ": mean seconds by phase (synchronised):");
+                StepProfile.meanSeconds().forEach((k, v) -> phases.append(String.format(Locale.ROOT, " %s %.3f;", k, v)));
+                System.out.println(phases);
+                StepProfile.reset();
+            }
             table.add("stage-1 training step " + preset, "fp32", b, "G + D step, all losses (median of " + steps + ")",
                     median, "s/step");
             table.add("stage-1 training step " + preset, "fp32", b, "examples per second", b / median, "examples/s");

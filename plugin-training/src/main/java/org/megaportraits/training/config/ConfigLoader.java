@@ -75,7 +75,7 @@ public final class ConfigLoader {
             }
             String why = root instanceof IllegalArgumentException ? root.getMessage() : message(e);
             throw new InvalidInputException("configuration " + source + " is wrong: " + why,
-                    "compare it with the defaults (" + DEFAULTS + ", printed by `train --print-defaults`)", e);
+                    "compare it with the defaults (" + DEFAULTS + ", printed by the training tool's `defaults` command)", e);
         }
     }
 

@@ -13,6 +13,11 @@ public interface FeatureNetwork extends AutoCloseable {
     /** A short name for logs and loss keys. */
     String name();
 
+    /** The smallest image side the network takes (1 unless it pools the image down). */
+    default int minimumSide() {
+        return 1;
+    }
+
     /** The feature maps, shallow to deep, with gradients flowing back to {@code images}. */
     NDList features(NDArray images);
 

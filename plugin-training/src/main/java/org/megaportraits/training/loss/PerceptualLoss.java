@@ -36,11 +36,17 @@ public final class PerceptualLoss {
         NDArray x = prediction;
         NDArray y = target.stopGradient();
         NDArray total = null;
+        int used = 0;
         for (int level = 0; level < levels; level++) {
             if (level > 0) {
                 x = halve(x);
                 y = halve(y);
             }
+            if (Math.min(x.getShape().get(2), x.getShape().get(3)) < network.minimumSide()) {
+                // too small for the network (VGG's four poolings need 16 pixels): small presets use fewer levels
+                break;
+            }
+            used++;
             NDList fx = network.features(x);
             NDList fy = network.features(y);
             for (int i = 0; i < fx.size(); i++) {
@@ -48,7 +54,11 @@ public final class PerceptualLoss {
                 total = total == null ? d : total.add(d);
             }
         }
-        return Scalars.div(total, levels);
+        if (total == null) {
+            throw new IllegalArgumentException("images of " + prediction.getShape() + " are too small for the perceptual "
+                    + "loss (at least " + network.minimumSide() + " pixels a side)");
+        }
+        return Scalars.div(total, used);
     }
 
     static NDArray halve(NDArray x) {

@@ -83,6 +83,11 @@ public final class VggFeatures implements FeatureNetwork {
     }
 
     @Override
+    public int minimumSide() {
+        return 16;
+    }
+
+    @Override
     public String name() {
         return name;
     }

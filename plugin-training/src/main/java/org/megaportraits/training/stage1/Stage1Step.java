@@ -71,10 +71,13 @@ final class Stage1Step {
         int total = shards.stream().mapToInt(s -> s.size).sum();
         Map<String, Double> values = new LinkedHashMap<>();
         try (NDScope scope = new NDScope()) {
-            List<Forward> forwards = generatorPhase(replicas, shards, values);
+            StepProfile profile = StepProfile.start();
+            List<Forward> forwards = generatorPhase(replicas, shards, values, profile);
             Map<String, NDArray> gMaster = Replica.trainable(master.generatorParameters);
             requireFinite(gMaster, "generator");
+            mark(profile, "generator gradient check", null);
             generatorOptimizer.step(gMaster, lrG);
+            mark(profile, "generator optimizer", any(gMaster));
             for (Replica r : replicas) {
                 AdamW.zeroGradients(Replica.trainable(r.discriminatorParameters));
             }
@@ -98,11 +101,13 @@ final class Stage1Step {
                 gc.backward(loss);
             }
             Map<String, NDArray> dMaster = Replica.trainable(master.discriminatorParameters);
+            mark(profile, "discriminator forward and backward", any(dMaster).getGradient());
             for (int r = 1; r < replicas.size(); r++) {
                 Replica.addGradients(Replica.trainable(replicas.get(r).discriminatorParameters), dMaster);
             }
             requireFinite(dMaster, "discriminator");
             discriminatorOptimizer.step(dMaster, lrD);
+            mark(profile, "discriminator check and optimizer", any(dMaster));
             for (int r = 1; r < replicas.size(); r++) {
                 replicas.get(r).copyFrom(master);
             }
@@ -118,6 +123,11 @@ final class Stage1Step {
      * summed onto the master's weights. Call inside an NDScope; the forwards live until it closes.
      */
     List<Forward> generatorPhase(List<Replica> replicas, List<DeviceBatch> shards, Map<String, Double> values) {
+        return generatorPhase(replicas, shards, values, null);
+    }
+
+    private List<Forward> generatorPhase(List<Replica> replicas, List<DeviceBatch> shards, Map<String, Double> values,
+                                         StepProfile profile) {
         Replica master = replicas.get(0);
         int total = shards.stream().mapToInt(s -> s.size).sum();
         List<Forward> forwards = new ArrayList<>();
@@ -137,8 +147,10 @@ final class Stage1Step {
                 loss = loss.add(Scalars.mul(c, w.cycle()));
             }
             values.put("g_total", (double) loss.getFloat());
+            mark(profile, "generator forward and losses", null);
             gc.backward(loss);
         }
+        mark(profile, "generator backward", any(Replica.trainable(master.generatorParameters)).getGradient());
         Map<String, NDArray> gMaster = Replica.trainable(master.generatorParameters);
         for (int r = 1; r < replicas.size(); r++) {
             Replica.addGradients(Replica.trainable(replicas.get(r).generatorParameters), gMaster);
@@ -277,6 +289,16 @@ final class Stage1Step {
      * checkpoint. (On the CPU, DJL's Number-scalar arithmetic on gradient paths is the usual cause;
      * see the tensor package.)
      */
+    private static void mark(StepProfile profile, String phase, NDArray sync) {
+        if (profile != null) {
+            profile.end(phase, sync);
+        }
+    }
+
+    private static NDArray any(Map<String, NDArray> weights) {
+        return weights.values().iterator().next();
+    }
+
     private static void requireFinite(Map<String, NDArray> weights, String network) {
         // summed on the device, read once: one host synchronisation per step, not one per tensor
         NDArray sum = null;

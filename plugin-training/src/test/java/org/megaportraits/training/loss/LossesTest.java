@@ -95,6 +95,30 @@ class LossesTest {
         NDArray x = m.create(new float[] {1, 2, 3, 6}, new Shape(1, 1, 2, 2));
         assertEquals(9, loss.loss(x, m.zeros(new Shape(1, 1, 2, 2))).getFloat(), 1e-6);
         assertEquals(6, loss.loss(x, m.ones(new Shape(1, 1, 2, 2))).getFloat(), 1e-6);
+
+        // a network that needs 2 pixels: of 3 levels only the first (2 x 2) is used, and the mean is over 1 level
+        FeatureNetwork pooling = new FeatureNetwork() {
+            @Override
+            public String name() {
+                return "pooling";
+            }
+
+            @Override
+            public int minimumSide() {
+                return 2;
+            }
+
+            @Override
+            public NDList features(NDArray images) {
+                return new NDList(images);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        // |x - 0| mean = (1 + 2 + 3 + 6) / 4 = 3
+        assertEquals(3, new PerceptualLoss(pooling, 3).loss(x, m.zeros(new Shape(1, 1, 2, 2))).getFloat(), 1e-6);
     }
 
     @Test
