@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +21,7 @@ import org.megaportraits.nn.layer.NamedParameters;
 import org.megaportraits.nn.layer.Networks;
 import org.megaportraits.nn.tensor.Devices;
 import org.megaportraits.nn.warp.RigidPose;
+import org.megaportraits.nn.weights.ModelFolder;
 import org.megaportraits.sdk.ExecutionOptions;
 import org.megaportraits.sdk.Precision;
 import org.megaportraits.sdk.face.HeadPose;
@@ -32,7 +34,8 @@ import org.megaportraits.sdk.face.HeadPose;
  * TF32 off on the GPU: {@code NVIDIA_TF32_OVERRIDE=0}; fp16 and bf16 1e-2). For fp16 and bf16 it
  * also prints the error of a CPU fp32 run whose weights alone were rounded to that type: the part
  * of the error that comes from the network's sensitivity, not from the device's arithmetic. Options:
- * {@code --preset paper-256 --device gpu --precision fp32|fp16|bf16 --batch 2 --seed 7}.
+ * {@code --preset paper-256 --device gpu --precision fp32|fp16|bf16 --batch 2 --seed 7}, or
+ * {@code --model DIR} for a model folder's (trained) weights and configuration instead of a seeded preset.
  */
 public final class DeviceAgreementCheck {
 
@@ -45,7 +48,10 @@ public final class DeviceAgreementCheck {
         for (int i = 0; i + 1 < argv.length; i += 2) {
             args.put(argv[i].replaceFirst("^--", ""), argv[i + 1]);
         }
-        BaseModelConfig cfg = BaseModelConfig.preset(args.getOrDefault("preset", "paper-256"));
+        ModelFolder model = args.containsKey("model") ? ModelFolder.open(Path.of(args.get("model")), "megaportraits-base") : null;
+        BaseModelConfig cfg = model != null ? BaseModelConfig.fromJson(model.descriptor().config())
+                : BaseModelConfig.preset(args.getOrDefault("preset", "paper-256"));
+        String weights = model != null ? "weights of " + model.descriptor().name() : "weights (seed 1)";
         Precision precision = Precision.parse(args.getOrDefault("precision", "fp32"));
         ExecutionOptions options = new ExecutionOptions(args.getOrDefault("device", "gpu"), precision, 1);
         int batch = Integer.parseInt(args.getOrDefault("batch", "2"));
@@ -53,18 +59,18 @@ public final class DeviceAgreementCheck {
         Inputs in = Inputs.random(cfg.imageSize(), batch, seed);
 
         long t0 = System.nanoTime();
-        Map<String, float[]> reference = run(cfg, Device.cpu(), DataType.FLOAT32, DataType.FLOAT32, in);
+        Map<String, float[]> reference = run(cfg, model, Device.cpu(), DataType.FLOAT32, DataType.FLOAT32, in);
         System.out.printf(Locale.ROOT, "cpu fp32 reference: %.1f s%n", (System.nanoTime() - t0) / 1e9);
         t0 = System.nanoTime();
         Device device = Devices.device(options);
         DataType type = Devices.dataType(precision);
-        Map<String, float[]> other = run(cfg, device, type, type, in);
+        Map<String, float[]> other = run(cfg, model, device, type, type, in);
         System.out.printf(Locale.ROOT, "%s %s: %.1f s%n", device, precision, (System.nanoTime() - t0) / 1e9);
 
         double bound = precision == Precision.FP32 ? 1e-4 : 1e-2;
         boolean ok = true;
-        System.out.printf(Locale.ROOT, "%s, %s %s vs cpu fp32, same weights (seed 1) and inputs (seed %d), batch %d:%n",
-                cfg.name(), device, precision, seed, batch);
+        System.out.printf(Locale.ROOT, "%s, %s %s vs cpu fp32, same %s and inputs (seed %d), batch %d:%n",
+                cfg.name(), device, precision, weights, seed, batch);
         for (Map.Entry<String, float[]> e : reference.entrySet()) {
             double err = relativeError(other.get(e.getKey()), e.getValue());
             boolean pass = err < bound;
@@ -75,7 +81,7 @@ public final class DeviceAgreementCheck {
         if (precision != Precision.FP32) {
             // how much of that the network's own sensitivity explains: the CPU in fp32 with only
             // the weights rounded to the half type (no half-precision arithmetic anywhere)
-            Map<String, float[]> rounded = run(cfg, Device.cpu(), DataType.FLOAT32, type, in);
+            Map<String, float[]> rounded = run(cfg, model, Device.cpu(), DataType.FLOAT32, type, in);
             System.out.printf(Locale.ROOT, "cpu fp32 with the weights rounded to %s (network sensitivity to that rounding alone):%n",
                     precision);
             for (Map.Entry<String, float[]> e : reference.entrySet()) {
@@ -109,11 +115,15 @@ public final class DeviceAgreementCheck {
     }
 
     /** Encodes and renders on a device in {@code type}, with weights rounded to {@code weightType} first. */
-    private static Map<String, float[]> run(BaseModelConfig cfg, Device device, DataType type, DataType weightType,
-            Inputs in) {
+    private static Map<String, float[]> run(BaseModelConfig cfg, ModelFolder model, Device device, DataType type,
+            DataType weightType, Inputs in) {
         try (NDManager m = NDManager.newBaseManager(device, Devices.ENGINE)) {
             BaseGenerator g = new BaseGenerator(cfg);
-            Init.seedAll(NamedParameters.of(g), 1);
+            if (model != null) {
+                model.weights().assignTo(NamedParameters.of(g));
+            } else {
+                Init.seedAll(NamedParameters.of(g), 1);
+            }
             g.initialize(m, type);
             if (weightType != type) {
                 roundWeights(g, weightType);
