@@ -102,7 +102,7 @@ public final class Stage1Evaluator {
             double crop = cfg.data().augmentation().expressionCrop();
             Path reportDir = spec.report() == null ? null : spec.report().toAbsolutePath().getParent();
             try (FrameCropper cropper = faces.croppers(cfg.data().faces(), model.imageSize()).get()) {
-                Map<Long, CroppedFrame> cache = new HashMap<>();
+                Map<Long, Optional<CroppedFrame>> cache = new HashMap<>();
                 Sums sums = new Sums();
                 List<Pair> self = selfPairs(data);
                 List<Pair> cross = crossPairs(data);
@@ -110,6 +110,10 @@ public final class Stage1Evaluator {
                         reportDir == null ? null : reportDir.resolve("eval-self.png"));
                 run(cross, false, batch, data, cropper, cache, g, store, fg, crop, identity, lpips, root, sums,
                         reportDir == null ? null : reportDir.resolve("eval-cross.png"));
+                if (sums.count("self") + sums.count("cross") == 0) {
+                    throw new InvalidInputException("no pair of " + spec.data() + " could be measured: the face pipeline "
+                            + "found no face in the frames they need", "evaluate on videos where the face is visible");
+                }
                 Map<String, Double> metrics = sums.means();
                 EvaluationReport report = new EvaluationReport(c.step(), sums.count("self"), sums.count("cross"), metrics);
                 if (spec.report() != null) {
@@ -119,6 +123,8 @@ public final class Stage1Evaluator {
                     json.put("data", spec.data().toString());
                     json.put("selfPairs", report.selfPairs());
                     json.put("crossPairs", report.crossPairs());
+                    json.put("selfPairsSkipped", sums.count("self skipped"));
+                    json.put("crossPairsSkipped", sums.count("cross skipped"));
                     metrics.forEach(json.putObject("metrics")::put);
                     AtomicFiles.writeString(spec.report(), json.toPrettyString());
                 }
@@ -203,7 +209,7 @@ public final class Stage1Evaluator {
     }
 
     private static void run(List<Pair> pairs, boolean self, int batch, FolderSource data, FrameCropper cropper,
-                            Map<Long, CroppedFrame> cache, BaseGenerator g, ParameterStore store, Foreground fg,
+                            Map<Long, Optional<CroppedFrame>> cache, BaseGenerator g, ParameterStore store, Foreground fg,
                             double crop, IdentityLoss identity, Model lpips, NDManager root, Sums sums, Path grid) {
         String kind = self ? "self" : "cross";
         List<List<RgbImage>> columns = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
@@ -212,8 +218,21 @@ public final class Stage1Evaluator {
             List<CroppedFrame> sources = new ArrayList<>();
             List<CroppedFrame> drivers = new ArrayList<>();
             for (Pair p : chunk) {
-                sources.add(frame(data, cropper, cache, p.sourceIdentity, p.sourceFrame));
-                drivers.add(frame(data, cropper, cache, p.driverIdentity, p.driverFrame));
+                Optional<CroppedFrame> source = frame(data, cropper, cache, p.sourceIdentity, p.sourceFrame);
+                Optional<CroppedFrame> driver = frame(data, cropper, cache, p.driverIdentity, p.driverFrame);
+                if (source.isEmpty() || driver.isEmpty()) {
+                    // a pair is measured only where the face pipeline finds both faces
+                    LOG.warn("{} pair skipped: no face in frame {} of {}", kind,
+                            source.isEmpty() ? p.sourceFrame : p.driverFrame,
+                            data.name(source.isEmpty() ? p.sourceIdentity : p.driverIdentity));
+                    sums.skip(kind);
+                    continue;
+                }
+                sources.add(source.get());
+                drivers.add(driver.get());
+            }
+            if (sources.isEmpty()) {
+                continue;
             }
             try (NDManager m = root.newSubManager()) {
                 NDArray src = images(sources, false, m);
@@ -248,7 +267,7 @@ public final class Stage1Evaluator {
                 } else if (identity != null) {
                     sums.add("cross.csim", identity.similarity(outFg, drvLandmarks, fg.composite(src, srcMatte), srcLandmarks));
                 }
-                sums.count(kind, chunk.size());
+                sums.count(kind, sources.size());
                 if (grid != null && columns.get(0).size() < GRID_ROWS) {
                     columns.get(0).addAll(NDImageBatch.toHost(src));
                     columns.get(1).addAll(NDImageBatch.toHost(drv));
@@ -268,17 +287,10 @@ public final class Stage1Evaluator {
         return a.sub(b).abs().reshape(n, -1).mean(new int[] {1}).toFloatArray();
     }
 
-    private static CroppedFrame frame(FolderSource data, FrameCropper cropper, Map<Long, CroppedFrame> cache,
-                                      int identity, int index) {
+    private static Optional<CroppedFrame> frame(FolderSource data, FrameCropper cropper,
+                                                Map<Long, Optional<CroppedFrame>> cache, int identity, int index) {
         long key = ((long) identity << 32) | index;
-        CroppedFrame hit = cache.get(key);
-        if (hit != null) {
-            return hit;
-        }
-        CroppedFrame c = cropper.crop(data.frame(identity, index)).orElseThrow(() -> new InvalidInputException(
-                "no face in frame " + index + " of " + data.name(identity), "remove it from the evaluation data"));
-        cache.put(key, c);
-        return c;
+        return cache.computeIfAbsent(key, k -> cropper.crop(data.frame(identity, index)));
     }
 
     private static NDArray images(List<CroppedFrame> frames, boolean mattes, NDManager m) {
@@ -327,6 +339,10 @@ public final class Stage1Evaluator {
 
         int count(String kind) {
             return counts.getOrDefault(kind, 0);
+        }
+
+        void skip(String kind) {
+            counts.merge(kind + " skipped", 1, Integer::sum);
         }
 
         Map<String, Double> means() {
