@@ -7,7 +7,6 @@ import java.util.concurrent.Callable;
 import org.megaportraits.host.osgi.PortraitsHost;
 import org.megaportraits.host.osgi.ServiceLease;
 import org.megaportraits.sdk.ExecutionOptions;
-import org.megaportraits.sdk.ModelUnavailableException;
 import org.megaportraits.sdk.Precision;
 import org.megaportraits.sdk.training.EvaluationReport;
 import org.megaportraits.sdk.training.EvaluationSpec;
@@ -56,13 +55,11 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        EvaluationSpec evaluation = new EvaluationSpec(Stages.parse(stage), checkpoint, config, data, report,
+        EvaluationSpec evaluation = new EvaluationSpec(TrainingBundle.parseStage(stage), checkpoint, config, data, report,
                 new ExecutionOptions(device, Precision.FP32, batch));
         PrintWriter w = spec.commandLine().getOut();
         try (PortraitsHost h = host.start();
-             ServiceLease<TrainingService> lease = h.leases().acquire(TrainingService.class).orElseThrow(() ->
-                     new ModelUnavailableException("no training bundle installed (no bundle provides TrainingService)",
-                             "put the plugin-training bundle jar into " + h.bundleFolder().folder()))) {
+             ServiceLease<TrainingService> lease = TrainingBundle.lease(h)) {
             EvaluationReport r = lease.service().evaluate(evaluation);
             w.printf(Locale.ROOT, "step %d: %d self pairs, %d cross pairs%n", r.step(), r.selfPairs(), r.crossPairs());
             r.metrics().forEach((k, v) -> w.printf(Locale.ROOT, "  %-22s %.4f%n", k, v));

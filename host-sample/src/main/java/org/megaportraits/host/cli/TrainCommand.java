@@ -9,7 +9,6 @@ import org.megaportraits.host.osgi.PortraitsHost;
 import org.megaportraits.host.osgi.ServiceLease;
 import org.megaportraits.host.video.Progress;
 import org.megaportraits.sdk.ExecutionOptions;
-import org.megaportraits.sdk.ModelUnavailableException;
 import org.megaportraits.sdk.Precision;
 import org.megaportraits.sdk.training.TrainingService;
 import org.megaportraits.sdk.training.TrainingSpec;
@@ -53,13 +52,11 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        TrainingSpec trainingSpec = new TrainingSpec(Stages.parse(stage), config, data, out,
+        TrainingSpec trainingSpec = new TrainingSpec(TrainingBundle.parseStage(stage), config, data, out,
                 new ExecutionOptions(device, Precision.FP32, 1));
         PrintWriter w = spec.commandLine().getOut();
         try (PortraitsHost h = host.start();
-             ServiceLease<TrainingService> lease = h.leases().acquire(TrainingService.class).orElseThrow(() ->
-                     new ModelUnavailableException("no training bundle installed (no bundle provides TrainingService)",
-                             "put the plugin-training bundle jar into " + h.bundleFolder().folder()))) {
+             ServiceLease<TrainingService> lease = TrainingBundle.lease(h)) {
             TrainingService.Run run = lease.service().start(trainingSpec);
             Thread stopper = new Thread(run::stop, "train-stop");
             Runtime.getRuntime().addShutdownHook(stopper);
