@@ -16,6 +16,7 @@ import org.megaportraits.face.TestPhotos;
 import org.megaportraits.face.impl.FaceAnalyzerComponent;
 import org.megaportraits.nn.tensor.NDImageBatch;
 import org.megaportraits.sdk.ExecutionOptions;
+import org.megaportraits.sdk.InvalidInputException;
 import org.megaportraits.sdk.ModelUnavailableException;
 import org.megaportraits.sdk.background.Compositor;
 import org.megaportraits.sdk.face.AlignedFaces;
@@ -133,6 +134,29 @@ class CompositorTest {
                 assertArrayEquals(rgb(p, 4, 4), rgb(c, 4, 4));
             }
         }
+    }
+
+    @Test
+    void aTrackersLandmarksSeedTheMatte() {
+        try (AlignedFaces a = faces.align(List.of(photo), List.of(face), 256);
+             ImageBatch seeded = compositor.matte(a.crops(), a.cropLandmarks())) {
+            RgbImage l = seeded.toHost().get(0);
+            TestPhotos.write(TestPhotos.toBuffered(l), "compositor-matte-landmarks");
+            double[] lm = a.cropLandmarks().get(0);
+            // eye corners, nose tip, mouth corners and chin lie inside; the crop's top corners outside
+            for (int k : new int[] {36, 45, 30, 48, 54, 8}) {
+                int x = (int) lm[2 * k];
+                int y = Math.min(255, (int) lm[2 * k + 1]);
+                assertTrue(l.get(x, y, 0) > 200, "matte at landmark " + k + ": " + l.get(x, y, 0));
+            }
+            assertTrue(l.get(4, 4, 0) < 15 && l.get(251, 4, 0) < 15, "matte in the top corners");
+        }
+        InvalidInputException wrong = assertThrows(InvalidInputException.class, () -> {
+            try (AlignedFaces a = faces.align(List.of(photo), List.of(face), 64)) {
+                compositor.matte(a.crops(), List.of(new double[10])).close();
+            }
+        });
+        assertTrue(wrong.getMessage().contains("landmark set 0 has 10 numbers"), wrong.getMessage());
     }
 
     @Test

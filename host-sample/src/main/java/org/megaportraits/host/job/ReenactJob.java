@@ -119,8 +119,11 @@ public final class ReenactJob {
             try (Motion motion = m.extractMotion(aligned.crops(), aligned.poses());
                  ImageBatch render = m.render(driving.avatar(), motion, driving.options(motion))) {
                 t = times.add("model", t);
-                try (ImageBatch renderMatte = c.matte(render);
-                     ImageBatch driverMatte = c.matte(aligned.crops())) {
+                // the tracker's landmarks seed the driver crops' mattes; with the driver's framing and
+                // absolute motion the render's head sits where the driver's does, so they seed its matte too
+                List<double[]> landmarks = aligned.cropLandmarks();
+                try (ImageBatch renderMatte = driving.rendersInDriverPlace() ? c.matte(render, landmarks) : c.matte(render);
+                     ImageBatch driverMatte = c.matte(aligned.crops(), landmarks)) {
                     t = times.add("mattes", t);
                     try (ImageBatch plate = c.backgroundPlate(aligned.crops(), driverMatte)) {
                         t = times.add("background plate", t);
@@ -186,6 +189,11 @@ public final class ReenactJob {
 
         Avatar avatar() {
             return avatar;
+        }
+
+        /** Whether rendered heads take the driver's place in its crop (absolute motion, driver framing). */
+        boolean rendersInDriverPlace() {
+            return request.mode() == DrivingOptions.Mode.ABSOLUTE && request.framing() == DrivingOptions.Framing.DRIVER;
         }
 
         DrivingOptions options(Motion batch) {

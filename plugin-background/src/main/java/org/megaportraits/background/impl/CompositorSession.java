@@ -17,6 +17,7 @@ import org.megaportraits.sdk.ExecutionOptions;
 import org.megaportraits.sdk.InvalidInputException;
 import org.megaportraits.sdk.background.Compositor;
 import org.megaportraits.sdk.face.CropTransform;
+import org.megaportraits.sdk.face.Face;
 import org.megaportraits.sdk.face.FaceAnalyzer;
 import org.megaportraits.sdk.image.ImageBatch;
 import org.megaportraits.sdk.image.RgbImage;
@@ -49,7 +50,23 @@ final class CompositorSession implements Compositor.Session {
 
     @Override
     public ImageBatch matte(ImageBatch images) {
+        return matte(images, null);
+    }
+
+    @Override
+    public ImageBatch matte(ImageBatch images, List<double[]> landmarks) {
         checkOpen();
+        if (landmarks != null && landmarks.size() != images.size()) {
+            throw new InvalidInputException(landmarks.size() + " landmark sets given for " + images.size() + " crops",
+                    "pass one landmark set (or null) per crop");
+        }
+        for (int i = 0; landmarks != null && i < landmarks.size(); i++) {
+            double[] l = landmarks.get(i);
+            if (l != null && l.length != 2 * Face.LANDMARKS) {
+                throw new InvalidInputException("landmark set " + i + " has " + l.length + " numbers, expected "
+                        + 2 * Face.LANDMARKS, "pass the 68 landmarks as x0, y0, x1, y1, ... in crop pixels");
+            }
+        }
         checkChannels(images, 3, "images");
         if (matting == null) {
             if (configuredMatting != null) {
@@ -60,7 +77,7 @@ final class CompositorSession implements Compositor.Session {
             }
         }
         try (NDManager scratch = manager.newSubManager()) {
-            NDArray alpha = matting.matte(tensor(images, scratch));
+            NDArray alpha = matting.matte(tensor(images, scratch), landmarks);
             return NDImageBatch.wrap(manager, alpha);
         }
     }

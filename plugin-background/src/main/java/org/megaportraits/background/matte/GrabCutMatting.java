@@ -38,15 +38,25 @@ public final class GrabCutMatting implements Matting {
 
     @Override
     public NDArray matte(NDArray images) {
+        return matte(images, null);
+    }
+
+    /** Mattes seeded from the given landmarks where known; faces are found only in the other crops. */
+    @Override
+    public NDArray matte(NDArray images, List<double[]> landmarks) {
         List<RgbImage> crops = NDImageBatch.toHost(images);
+        if (landmarks != null && landmarks.size() != crops.size()) {
+            throw new IllegalArgumentException(landmarks.size() + " landmark sets for " + crops.size() + " crops");
+        }
         int h = crops.get(0).height();
         int w = crops.get(0).width();
         float[] all = new float[crops.size() * h * w];
         // faces are found one crop after another (the face session is not shared between threads),
         // then the crops' graph cuts, each single-threaded in OpenCV, run side by side
         List<HeadRegions> regions = new ArrayList<>(crops.size());
-        for (RgbImage crop : crops) {
-            regions.add(regions(crop));
+        for (int i = 0; i < crops.size(); i++) {
+            double[] known = landmarks == null ? null : landmarks.get(i);
+            regions.add(known != null ? HeadRegions.ofLandmarks(known) : regions(crops.get(i)));
         }
         IntStream.range(0, crops.size()).parallel().forEach(i ->
                 System.arraycopy(matte(crops.get(i), regions.get(i)), 0, all, i * h * w, h * w));

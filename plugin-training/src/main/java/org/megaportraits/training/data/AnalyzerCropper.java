@@ -62,7 +62,7 @@ public final class AnalyzerCropper implements FrameCropper {
             } else {
                 matte = Planar.filled(1, size, size, 1f);
             }
-            double[] landmarks = toCrop(face.landmarks(), aligned.transforms().get(0));
+            double[] landmarks = aligned.cropLandmarks().get(0);
             return Optional.of(new CroppedFrame(image, matte, aligned.poses().get(0), landmarks));
         }
     }
@@ -124,15 +124,6 @@ public final class AnalyzerCropper implements FrameCropper {
         double cx = f[0] * fx + f[1] * fy + f[2];
         double cy = f[3] * fx + f[4] * fy + f[5];
         return new double[] {2 * cx / size - 1, 2 * cy / size - 1};
-    }
-
-    /** Frame landmarks into crop pixels through the inverse of the crop's affine map. */
-    static double[] toCrop(double[] frameLandmarks, CropTransform t) {
-        double det = t.a00() * t.a11() - t.a01() * t.a10();
-        double[] inverse = {
-            t.a11() / det, -t.a01() / det, (t.a01() * t.a12() - t.a11() * t.a02()) / det,
-            -t.a10() / det, t.a00() / det, (t.a10() * t.a02() - t.a00() * t.a12()) / det};
-        return Landmarks.mapped(frameLandmarks, inverse);
     }
 
     @Override

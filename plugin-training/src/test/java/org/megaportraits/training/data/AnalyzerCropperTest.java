@@ -59,4 +59,19 @@ class AnalyzerCropperTest {
         assertEquals(2 * 220 * s / size - 1 + 0, carried.tx() - (carried.scale() / pose.scale())
                 * (Math.cos(phi) * pose.tx() - Math.sin(phi) * pose.ty()), 1e-9);
     }
+
+    @Test
+    void cropPointsOfFramePointsMapBackToTheFramePoints() {
+        double phi = Math.toRadians(-12);
+        CropTransform t = new CropTransform(1.3 * Math.cos(phi), -1.3 * Math.sin(phi), 210, 1.3 * Math.sin(phi),
+                1.3 * Math.cos(phi), 95, 256, 640, 480);
+        double[] frame = {250.5, 130.25, 300, 200, 212, 96};
+        double[] crop = t.toCrop(frame);
+        for (int i = 0; i < frame.length; i += 2) {
+            assertEquals(frame[i], t.frameX(crop[i], crop[i + 1]), 1e-9);
+            assertEquals(frame[i + 1], t.frameY(crop[i], crop[i + 1]), 1e-9);
+        }
+        // the crop's origin
+        assertEquals(0, t.toCrop(new double[] {210, 95})[0], 1e-12);
+    }
 }

@@ -29,6 +29,20 @@ public interface Compositor {
         /** Foreground mattes (one channel, 1 = person) of a batch of crops. */
         ImageBatch matte(ImageBatch images);
 
+        /**
+         * Foreground mattes of crops whose faces are already known: {@code landmarks} holds, per
+         * crop, the 68 landmarks in crop pixels ({@code x0, y0, ...}, as {@link
+         * org.megaportraits.sdk.face.Face#landmarks()}) or null where unknown. A tracker's crops
+         * come with them, which saves finding the faces again. Implementations whose matting does
+         * not use faces may ignore them; the default does.
+         *
+         * @since 1.1
+         */
+        @Api(value = Api.Status.EXPERIMENTAL, since = "0.1")
+        default ImageBatch matte(ImageBatch images, List<double[]> landmarks) {
+            return matte(images);
+        }
+
         /** The background of a crop with the person removed and filled in, given its matte. */
         ImageBatch backgroundPlate(ImageBatch images, ImageBatch mattes);
 

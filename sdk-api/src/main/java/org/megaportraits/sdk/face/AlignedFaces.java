@@ -27,6 +27,17 @@ public record AlignedFaces(ImageBatch crops, List<Face> faces, List<HeadPose> po
         return poses.size();
     }
 
+    /**
+     * Each face's 68 landmarks in its crop's pixels (for a compositor's landmark-seeded mattes).
+     *
+     * @since 1.1
+     */
+    @Api(value = Api.Status.EXPERIMENTAL, since = "0.1")
+    public List<double[]> cropLandmarks() {
+        return java.util.stream.IntStream.range(0, faces.size())
+                .mapToObj(i -> transforms.get(i).toCrop(faces.get(i).landmarks())).toList();
+    }
+
     /** Frees the crops. */
     @Override
     public void close() {

@@ -22,6 +22,24 @@ public record CropTransform(double a00, double a01, double a02, double a10, doub
         return a10 * xc + a11 * yc + a12;
     }
 
+    /**
+     * Frame points {@code x0, y0, x1, y1, ...} (face landmarks, say) in this crop's pixels.
+     *
+     * @since 1.1
+     */
+    @Api(value = Api.Status.EXPERIMENTAL, since = "0.1")
+    public double[] toCrop(double[] framePoints) {
+        double det = a00 * a11 - a01 * a10;
+        double[] out = new double[framePoints.length];
+        for (int i = 0; i + 1 < framePoints.length; i += 2) {
+            double x = framePoints[i] - a02;
+            double y = framePoints[i + 1] - a12;
+            out[i] = (a11 * x - a01 * y) / det;
+            out[i + 1] = (-a10 * x + a00 * y) / det;
+        }
+        return out;
+    }
+
     /** The same frame region for a crop of another side (the 1024 px enhancer output, say). */
     public CropTransform forCropSize(int size) {
         double k = (double) cropSize / size;
