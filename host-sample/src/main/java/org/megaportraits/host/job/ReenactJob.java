@@ -34,7 +34,8 @@ import org.osgi.framework.Bundle;
  * face detection, an aligned crop at the model's resolution, its matte, {@code encodeAvatar}. Then
  * per batch of driver frames: tracked aligned crops, motion, render, the render composited by its
  * matte on the driver crop's background plate, optional enhancement, and paste-back into the full
- * driver frame; decoding and encoding run beside it ({@link VideoPipeline}), audio is kept.
+ * driver frame. Tracking and the model of batch k + 1 run beside the compositing of batch k, and
+ * decoding and encoding beside both ({@link VideoPipeline}); audio is kept.
  * <p>
  * The job leases every service before it starts and holds the leases to the end, so a bundle
  * replaced meanwhile serves this job to its last frame and the next job gets the new one.
@@ -86,7 +87,7 @@ public final class ReenactJob {
             StageTimes times = new StageTimes();
             times.add("source encode", start);
             long frames = VideoPipeline.run(driver, writer, request.options().batchSize(),
-                    batch -> reenact(batch, tracker, m, driving, e, c, times), progress);
+                    new Stages(tracker, m, driving, e, c, times), progress);
             return new ReenactReport(frames, tracker.framesWithoutFace(), (System.nanoTime() - start) / 1e9,
                     providers(model, faces, compositor, enhancer), times.seconds());
         }
@@ -106,33 +107,75 @@ public final class ReenactJob {
         }
     }
 
+    /** A batch's tracked crops and renders, handed from the first stage to the second. */
+    private record Rendered(AlignedFaces aligned, ImageBatch render) {
+        void close() {
+            render.close();
+            aligned.close();
+        }
+    }
+
     /**
-     * One batch of driver frames in, as many reenacted full frames out. The render is composited on
-     * the background plate at the model's resolution, before the enhancer: the plate and the mattes
-     * exist at that size only, and compositing takes images of one size.
+     * One batch of driver frames in, as many reenacted full frames out, in two overlapping stages:
+     * tracking and the model (GPU work) on the job's thread; mattes, plate, composite, enhancer and
+     * paste-back (mostly CPU work) on the pipeline's finishing thread, one batch behind. The render
+     * is composited on the background plate at the model's resolution, before the enhancer: the
+     * plate and the mattes exist at that size only, and compositing takes images of one size.
      */
-    private static List<RgbImage> reenact(List<RgbImage> frames, FaceTracker tracker, ReenactmentModel.Session m,
-                                          Driving driving, Enhancer.Session e, Compositor.Session c, StageTimes times) {
-        long t = System.nanoTime();
-        try (AlignedFaces aligned = tracker.next(frames)) {
-            t = times.add("tracking", t);
-            try (Motion motion = m.extractMotion(aligned.crops(), aligned.poses());
-                 ImageBatch render = m.render(driving.avatar(), motion, driving.options(motion))) {
-                t = times.add("model", t);
+    private static final class Stages implements VideoPipeline.StagedProcessor<Rendered> {
+        private final FaceTracker tracker;
+        private final ReenactmentModel.Session m;
+        private final Driving driving;
+        private final Enhancer.Session e;
+        private final Compositor.Session c;
+        private final StageTimes times;
+
+        Stages(FaceTracker tracker, ReenactmentModel.Session m, Driving driving, Enhancer.Session e,
+               Compositor.Session c, StageTimes times) {
+            this.tracker = tracker;
+            this.m = m;
+            this.driving = driving;
+            this.e = e;
+            this.c = c;
+            this.times = times;
+        }
+
+        @Override
+        public Rendered first(List<RgbImage> frames) {
+            long t = System.nanoTime();
+            AlignedFaces aligned = tracker.next(frames);
+            try {
+                t = times.add("tracking", t);
+                try (Motion motion = m.extractMotion(aligned.crops(), aligned.poses())) {
+                    ImageBatch render = m.render(driving.avatar(), motion, driving.options(motion));
+                    times.add("model", t);
+                    return new Rendered(aligned, render);
+                }
+            } catch (RuntimeException | Error x) {
+                aligned.close();
+                throw x;
+            }
+        }
+
+        @Override
+        public List<RgbImage> second(List<RgbImage> frames, Rendered r) {
+            try {
+                long t = System.nanoTime();
                 // the tracker's landmarks seed the driver crops' mattes; with the driver's framing and
                 // absolute motion the render's head sits where the driver's does, so they seed its matte too
-                List<double[]> landmarks = aligned.cropLandmarks();
-                try (ImageBatch renderMatte = driving.rendersInDriverPlace() ? c.matte(render, landmarks) : c.matte(render);
-                     ImageBatch driverMatte = c.matte(aligned.crops(), landmarks)) {
+                List<double[]> landmarks = r.aligned().cropLandmarks();
+                try (ImageBatch renderMatte = driving.rendersInDriverPlace() ? c.matte(r.render(), landmarks)
+                        : c.matte(r.render());
+                     ImageBatch driverMatte = c.matte(r.aligned().crops(), landmarks)) {
                     t = times.add("mattes", t);
-                    try (ImageBatch plate = c.backgroundPlate(aligned.crops(), driverMatte)) {
+                    try (ImageBatch plate = c.backgroundPlate(r.aligned().crops(), driverMatte)) {
                         t = times.add("background plate", t);
-                        try (ImageBatch composed = c.composite(render, renderMatte, plate);
+                        try (ImageBatch composed = c.composite(r.render(), renderMatte, plate);
                              ImageBatch enhanced = e == null ? null : e.enhance(composed)) {
                             t = times.add(e == null ? "composite" : "composite and enhance", t);
                             ImageBatch result = enhanced == null ? composed : enhanced;
-                            List<CropTransform> transforms = new ArrayList<>(aligned.transforms().size());
-                            for (CropTransform ct : aligned.transforms()) {
+                            List<CropTransform> transforms = new ArrayList<>(r.aligned().transforms().size());
+                            for (CropTransform ct : r.aligned().transforms()) {
                                 transforms.add(ct.forCropSize(result.width()));
                             }
                             List<RgbImage> out = c.pasteBack(result, frames, transforms);
@@ -141,7 +184,14 @@ public final class ReenactJob {
                         }
                     }
                 }
+            } finally {
+                r.close();
             }
+        }
+
+        @Override
+        public void discard(Rendered r) {
+            r.close();
         }
     }
 

@@ -144,6 +144,68 @@ class VideoRoundTripTest {
     }
 
     @Test
+    void stagedProcessingKeepsTheOrderAndFreesEveryHandoverWhenTheSecondStageFails() {
+        Path original = dir.resolve("original.mp4");
+        clip.write(photo, original);
+        // both stages see every batch once, in order, the second one batch behind the first
+        java.util.List<Integer> seconds = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger firsts = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger discarded = new java.util.concurrent.atomic.AtomicInteger();
+        class Numbered implements VideoPipeline.StagedProcessor<Integer> {
+            private final int failAt;
+
+            Numbered(int failAt) {
+                this.failAt = failAt;
+            }
+
+            @Override
+            public Integer first(java.util.List<RgbImage> frames) {
+                return firsts.incrementAndGet();
+            }
+
+            @Override
+            public java.util.List<RgbImage> second(java.util.List<RgbImage> frames, Integer n) {
+                if (n == failAt) {
+                    throw new IllegalStateException("compositing failed");
+                }
+                seconds.add(n);
+                return frames;
+            }
+
+            @Override
+            public void discard(Integer n) {
+                discarded.incrementAndGet();
+            }
+        }
+        Path out = dir.resolve("out.mp4");
+        long written;
+        try (VideoReader reader = VideoReader.open(original);
+             VideoWriter writer = VideoWriter.create(out, 320, 320, NTSC, reader.info().audio())) {
+            written = VideoPipeline.run(reader, writer, 4, new Numbered(-1), Progress.silent());
+        }
+        assertEquals(FRAMES, written);
+        assertEquals(firsts.get(), seconds.size());
+        for (int i = 0; i < seconds.size(); i++) {
+            assertEquals(i + 1, seconds.get(i));
+        }
+        assertEquals(0, discarded.get());
+
+        firsts.set(0);
+        seconds.clear();
+        Path failed = dir.resolve("failed.mp4");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> {
+            try (VideoReader reader = VideoReader.open(original);
+                 VideoWriter writer = VideoWriter.create(failed, 320, 320, NTSC, reader.info().audio())) {
+                VideoPipeline.run(reader, writer, 4, new Numbered(3), Progress.silent());
+            }
+        });
+        assertEquals("compositing failed", e.getMessage());
+        // every handover the second stage did not take was discarded
+        assertEquals(firsts.get() - seconds.size() - 1, discarded.get());
+        assertTrue(Files.notExists(failed));
+    }
+
+    @Test
     void oddSizedFramesLoseTheirLastColumnAndRowNotTheirScale() {
         Path out = dir.resolve("odd.mp4");
         RgbImage odd = crop(photo, 800, 400, 99, 75);
