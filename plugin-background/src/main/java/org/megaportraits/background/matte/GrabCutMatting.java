@@ -26,8 +26,13 @@ import org.megaportraits.sdk.image.RgbImage;
  */
 public final class GrabCutMatting implements Matting {
 
+    /**
+     * The graph cut runs on a copy of at most this side. Measured on four demo-photo crops of 512 px:
+     * 128 px with 2 iterations gives the matte of 128 px with 4 (IoU 0.9994 to 1.0) in 25-47 ms instead of
+     * 35-82 ms per crop on one core; 96 px was 2x faster again but fell to IoU 0.77 on one crop.
+     */
     private static final int WORK_SIZE = 128;
-    private static final int ITERATIONS = 4;
+    private static final int ITERATIONS = 2;
 
     private final FaceAnalyzer.Session faces;
 
