@@ -8,13 +8,22 @@ import java.util.List;
 
 /**
  * Bilinear resampling of images through affine maps, on the images' device, with zeros outside the
- * image. Built from an indexed read ({@code take}), so autograd reaches the images (not the maps).
+ * image or, for {@link Border#REPLICATE}, the nearest edge pixel (crops that leave the frame then
+ * continue its edge instead of turning black). Built from an indexed read ({@code take}), so autograd reaches the images (not the maps).
  * This is the 2-D counterpart of grid sampling, which DJL lacks. Several maps may read the same
  * image (all faces of one frame) without copying it.
  */
 public final class AffineSampler {
 
     private AffineSampler() {
+    }
+
+    /** What reads outside the image give. */
+    public enum Border {
+        /** Zero. */
+        ZERO,
+        /** The nearest pixel of the image's edge. */
+        REPLICATE
     }
 
     /**
@@ -27,6 +36,12 @@ public final class AffineSampler {
      * @return K x C x outHeight x outWidth in the images' data type, on the images' manager
      */
     public static NDArray sample(NDArray images, List<double[]> outToInput, int[] source, int outHeight, int outWidth) {
+        return sample(images, outToInput, source, outHeight, outWidth, Border.ZERO);
+    }
+
+    /** As {@link #sample(NDArray, List, int[], int, int)} with a choice of what reads outside the image give. */
+    public static NDArray sample(NDArray images, List<double[]> outToInput, int[] source, int outHeight, int outWidth,
+                                 Border border) {
         Shape s = images.getShape();
         int n = (int) s.get(0);
         int c = (int) s.get(1);
@@ -67,11 +82,16 @@ public final class AffineSampler {
             NDArray fy = y.expandDims(1).sub(y0);
             NDArray xi = x0.add(dx);
             NDArray yi = y0.add(dy);
-            NDArray inside = xi.gte(0).logicalAnd(xi.lte(w - 1)).logicalAnd(yi.gte(0)).logicalAnd(yi.lte(h - 1));
-            // weight of tap (dx, dy): (dx ? fx : 1 - fx) * (dy ? fy : 1 - fy), zero outside the image
+            // weight of tap (dx, dy): (dx ? fx : 1 - fx) * (dy ? fy : 1 - fy); for a zero border, zero outside
+            // the image (a replicated border reads the clipped index below, the nearest edge pixel)
             NDArray wx = fx.mul(dx).add(fx.neg().add(1).mul(dx.neg().add(1)));
             NDArray wy = fy.mul(dy).add(fy.neg().add(1).mul(dy.neg().add(1)));
-            NDArray weight = wx.mul(wy).mul(inside.toType(DataType.FLOAT32, false)).reshape(k, 4, 1, p);
+            NDArray weight = wx.mul(wy);
+            if (border == Border.ZERO) {
+                NDArray inside = xi.gte(0).logicalAnd(xi.lte(w - 1)).logicalAnd(yi.gte(0)).logicalAnd(yi.lte(h - 1));
+                weight = weight.mul(inside.toType(DataType.FLOAT32, false));
+            }
+            weight = weight.reshape(k, 4, 1, p);
             NDArray pixel = yi.clip(0, h - 1).mul(w).add(xi.clip(0, w - 1)).toType(DataType.INT64, false).reshape(k, 4, 1, p);
             NDArray base = scratch.create(offsets, new Shape(k, 1, 1, 1))
                     .add(scratch.arange(0, c, 1, DataType.INT64).mul((long) h * w).reshape(1, 1, c, 1));
@@ -91,10 +111,15 @@ public final class AffineSampler {
      * does not alias (bilinear taps alone would skip pixels).
      */
     public static NDArray resample(NDArray image, double[] outToInput, int outHeight, int outWidth) {
+        return resample(image, outToInput, outHeight, outWidth, Border.ZERO);
+    }
+
+    /** As {@link #resample(NDArray, double[], int, int)} with a choice of what reads outside the image give. */
+    public static NDArray resample(NDArray image, double[] outToInput, int outHeight, int outWidth, Border border) {
         double shrink = Math.min(Math.hypot(outToInput[0], outToInput[3]), Math.hypot(outToInput[1], outToInput[4]));
         int f = (int) Math.floor(shrink);
         if (f < 2) {
-            return sample(image, List.of(outToInput), null, outHeight, outWidth);
+            return sample(image, List.of(outToInput), null, outHeight, outWidth, border);
         }
         NDManager owner = image.getManager();
         try (NDManager scratch = owner.newSubManager()) {
@@ -102,7 +127,7 @@ public final class AffineSampler {
             NDArray pooled = ai.djl.nn.pooling.Pool.avgPool2d(image, new Shape(f, f), new Shape(f, f), new Shape(0, 0), true, false);
             double[] a = outToInput;
             NDArray out = sample(pooled, List.of(new double[] {a[0] / f, a[1] / f, a[2] / f, a[3] / f, a[4] / f, a[5] / f}),
-                    null, outHeight, outWidth);
+                    null, outHeight, outWidth, border);
             out.attach(owner);
             return out;
         }

@@ -187,8 +187,10 @@ final class FaceSession implements FaceAnalyzer.Session {
             for (int i = 0; i < frames.size(); i++) {
                 NDArray image = NDImageBatch.fromHost(List.of(frames.get(i)), scratch);
                 CropTransform t = transforms.get(i);
+                // a crop that leaves the frame continues its edge: black blocks would be taken for
+                // background by the mattes and spread by the inpainted plate
                 crops.add(AffineSampler.resample(image, new double[] {t.a00(), t.a01(), t.a02(), t.a10(), t.a11(), t.a12()},
-                        cropSize, cropSize));
+                        cropSize, cropSize, AffineSampler.Border.REPLICATE));
             }
             NDArray batch = crops.size() == 1 ? crops.get(0) : NDArrays.concat(crops, 0);
             // wrap moves the batch out of scratch into a manager of its own under the session's

@@ -23,6 +23,15 @@ class AffineSamplerTest {
             assertEquals(1f, shifted[0]);
             assertEquals(0f, shifted[3]);
             assertEquals(13f, shifted[12]);
+            // with a replicated border the outside read gives the edge pixel (column 3 of row 0)
+            float[] replicated = AffineSampler.sample(img, List.of(new double[] {1, 0, 1, 0, 1, 0}), null, 3, 4,
+                    AffineSampler.Border.REPLICATE).toFloatArray();
+            assertEquals(3f, replicated[3]);
+            assertEquals(1f, replicated[0]);
+            // far outside (10 pixels right and down): the bottom-right pixel of each channel
+            float[] corner = AffineSampler.sample(img, List.of(new double[] {1, 0, 10, 0, 1, 10}), null, 1, 1,
+                    AffineSampler.Border.REPLICATE).toFloatArray();
+            assertArrayEquals(new float[] {11f, 23f}, corner);
         }
     }
 
