@@ -1,10 +1,15 @@
 package org.megaportraits.training.optim;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -38,6 +43,7 @@ public final class AdamW implements AutoCloseable {
     private final NDManager manager;
     private final Map<String, NDArray> first = new LinkedHashMap<>();
     private final Map<String, NDArray> second = new LinkedHashMap<>();
+    private Flat flat;
     private long steps;
 
     /** An optimizer whose moments live in a child of {@code parent} (on the parameters' devices). */
@@ -66,24 +72,114 @@ public final class AdamW implements AutoCloseable {
         double b2 = settings.beta2;
         double bc1 = 1 - Math.pow(b1, steps);
         double bc2Sqrt = Math.sqrt(1 - Math.pow(b2, steps));
-        float decay = (float) (1 - lr * settings.weightDecay);
         float stepSize = (float) (lr / bc1);
-        for (Map.Entry<String, NDArray> e : weights.entrySet()) {
-            try (NDScope scope = new NDScope()) {
-                // a detached alias of the weight: PyTorch refuses in-place changes of a leaf that
-                // requires gradients while gradient mode is on, and that mode is per thread (on in a
-                // fresh thread)
-                NDArray w = e.getValue().stopGradient();
-                NDArray g = e.getValue().getGradient();
-                NDArray m = first.computeIfAbsent(e.getKey(), k -> zeros(e.getValue()));
-                NDArray v = second.computeIfAbsent(e.getKey(), k -> zeros(e.getValue()));
-                m.muli((float) b1).addi(g.mul((float) (1 - b1)));
-                v.muli((float) b2).addi(g.square().muli((float) (1 - b2)));
-                w.muli(decay);
-                NDArray denom = v.sqrt().divi((float) bc2Sqrt).addi((float) settings.epsilon);
-                w.subi(m.div(denom).muli(stepSize));
-                g.subi(g);
+        float decayRate = (float) (lr * settings.weightDecay);
+        Flat flat = flat(weights);
+        try (NDScope scope = new NDScope()) {
+            // one set of element-wise ops over all weights at once (a few calls, not a dozen per tensor):
+            // the moments live in two flat buffers whose per-parameter views are the state's arrays
+            NDList detached = new NDList(flat.names.size());
+            NDList gradients = new NDList(flat.names.size());
+            NDList values = new NDList(flat.names.size());
+            for (String name : flat.names) {
+                // a detached alias: PyTorch refuses in-place changes of a leaf that requires gradients
+                // while gradient mode is on, and that mode is per thread (on in a fresh thread)
+                NDArray w = weights.get(name).stopGradient();
+                detached.add(w);
+                gradients.add(weights.get(name).getGradient());
+                values.add(w.reshape(-1));
             }
+            NDList flatGradients = new NDList(gradients.size());
+            for (NDArray g : gradients) {
+                flatGradients.add(g.reshape(-1));
+            }
+            NDArray g = NDArrays.concat(flatGradients);
+            NDArray w = NDArrays.concat(values);
+            flat.first.muli((float) b1).addi(g.mul((float) (1 - b1)));
+            flat.second.muli((float) b2).addi(g.square().muli((float) (1 - b2)));
+            NDArray denom = flat.second.sqrt().divi((float) bc2Sqrt).addi((float) settings.epsilon);
+            // w <- w - lr * wd * w - lr / bc1 * m / denom (decoupled decay, then the Adam step)
+            NDArray update = flat.first.div(denom).muli(stepSize).addi(w.mul(decayRate));
+            NDList pieces = update.split(flat.splits);
+            for (int k = 0; k < detached.size(); k++) {
+                detached.get(k).subi(pieces.get(k).reshape(detached.get(k).getShape()));
+            }
+            for (NDArray grad : gradients) {
+                grad.subi(grad);
+            }
+        }
+    }
+
+    /** The flat moment buffers of a set of weights, made on first use (from restored moments if any). */
+    private Flat flat(Map<String, NDArray> weights) {
+        if (flat != null && flat.names.equals(List.copyOf(weights.keySet()))) {
+            return flat;
+        }
+        List<String> names = List.copyOf(weights.keySet());
+        NDArray any = weights.values().iterator().next();
+        long total = 0;
+        long[] splits = new long[Math.max(0, names.size() - 1)];
+        for (int k = 0; k < names.size(); k++) {
+            NDArray w = weights.get(names.get(k));
+            if (!w.getDevice().equals(any.getDevice()) || w.getDataType() != any.getDataType()) {
+                throw new IllegalArgumentException("AdamW updates weights of one device and type; " + names.get(k)
+                        + " is " + w.getDataType() + " on " + w.getDevice());
+            }
+            total += w.size();
+            if (k < splits.length) {
+                splits[k] = total;
+            }
+        }
+        NDArray m = buffer(names, weights, first, total, any);
+        NDArray v = buffer(names, weights, second, total, any);
+        if (flat != null) {
+            flat.close();
+        }
+        flat = new Flat(names, splits, m, v);
+        // the state's per-parameter moments become views of the buffers
+        first.values().forEach(NDArray::close);
+        second.values().forEach(NDArray::close);
+        first.clear();
+        second.clear();
+        long offset = 0;
+        for (String name : names) {
+            NDArray w = weights.get(name);
+            first.put(name, view(m, offset, w));
+            second.put(name, view(v, offset, w));
+            offset += w.size();
+        }
+        return flat;
+    }
+
+    private NDArray buffer(List<String> names, Map<String, NDArray> weights, Map<String, NDArray> moments, long total,
+                           NDArray like) {
+        NDArray b = manager.zeros(new Shape(total), like.getDataType(), like.getDevice());
+        NDScope.unregister(b);
+        long offset = 0;
+        for (String name : names) {
+            NDArray w = weights.get(name);
+            NDArray known = moments.get(name);
+            if (known != null) {
+                try (NDScope scope = new NDScope()) {
+                    b.get(new NDIndex(offset + ":" + (offset + w.size()))).addi(known.reshape(-1));
+                }
+            }
+            offset += w.size();
+        }
+        return b;
+    }
+
+    private static NDArray view(NDArray buffer, long offset, NDArray like) {
+        NDArray v = buffer.get(new NDIndex(offset + ":" + (offset + like.size()))).reshape(like.getShape());
+        NDScope.unregister(v);
+        return v;
+    }
+
+    /** Parameter order, split points and the two moment buffers. */
+    private record Flat(List<String> names, long[] splits, NDArray first, NDArray second) {
+        void close() {
+            first.close();
+            second.close();
         }
     }
 
@@ -111,6 +207,11 @@ public final class AdamW implements AutoCloseable {
         second.values().forEach(NDArray::close);
         first.clear();
         second.clear();
+        if (flat != null) {
+            // the next step builds new buffers from the restored moments
+            flat.close();
+            flat = null;
+        }
         steps = state.steps();
         copyInto(state.firstMoments(), first, weights);
         copyInto(state.secondMoments(), second, weights);
@@ -130,12 +231,6 @@ public final class AdamW implements AutoCloseable {
             copy.attach(manager);
             to.put(e.getKey(), copy);
         }
-    }
-
-    private NDArray zeros(NDArray like) {
-        NDArray z = manager.zeros(like.getShape(), like.getDataType(), like.getDevice());
-        NDScope.unregister(z);
-        return z;
     }
 
     /** Frees the moments. */

@@ -37,6 +37,46 @@ class AdamWTest {
     }
 
     @Test
+    void weightsOfDifferentShapesAreUpdatedEachByItsOwnGradientAndMomentsStayLiveViews() {
+        // one step from w with gradient g: m^ = g, v^ = g^2, so w' = w (1 - lr wd) - lr sign(g) (|g| >> eps)
+        try (NDManager m = NDManager.newBaseManager("PyTorch"); AdamW opt = new AdamW(AdamW.Settings.PAPER, m)) {
+            NDArray a = m.create(new float[] {1f, 2f, 3f, 4f, 5f, 6f}, new ai.djl.ndarray.types.Shape(2, 3));
+            NDArray b = m.create(new float[] {-1f, 0.5f});
+            NDArray c = m.create(new float[] {7f}, new ai.djl.ndarray.types.Shape(1, 1, 1));
+            for (NDArray w : new NDArray[] {a, b, c}) {
+                w.setRequiresGradient(true);
+            }
+            Map<String, NDArray> weights = new java.util.LinkedHashMap<>();
+            weights.put("a", a);
+            weights.put("b", b);
+            weights.put("c", c);
+            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                gc.backward(a.mul(2f).sum().add(b.mul(-3f).sum()).add(c.mul(0.5f).sum()));
+            }
+            opt.step(weights, 0.1);
+            float keep = 1 - 0.1f * 0.01f;
+            float[] ga = a.toFloatArray();
+            for (int i = 0; i < 6; i++) {
+                assertEquals((i + 1) * keep - 0.1f, ga[i], 1e-6);
+            }
+            assertEquals(-1f * keep + 0.1f, b.getFloat(0), 1e-6);
+            assertEquals(0.5f * keep + 0.1f, b.getFloat(1), 1e-6);
+            assertEquals(7f * keep - 0.1f, c.getFloat(0, 0, 0), 1e-6);
+            // moments by name have the weights' shapes: m = (1 - b1) g
+            NDArray ma = opt.state().firstMoments().get("a");
+            assertEquals(a.getShape(), ma.getShape());
+            assertEquals(1f, ma.getFloat(1, 2), 1e-7);
+            assertEquals(-1.5f, opt.state().firstMoments().get("b").getFloat(0), 1e-7);
+            // live: the next step's moments show through the same arrays
+            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                gc.backward(a.sum().add(b.sum()).add(c.sum()));
+            }
+            opt.step(weights, 0.1);
+            assertEquals(0.5f * 1f + 0.5f * 1f, ma.getFloat(1, 2), 1e-6);
+        }
+    }
+
+    @Test
     void weightDecayIsDecoupledFromTheGradient() {
         // with a zero gradient, coupled (L2) decay would move w by a full Adam step (to 0.9);
         // decoupled decay only shrinks it by lr * wd
