@@ -160,22 +160,32 @@ final class Stage1Step {
 
     private Forward generatorForward(Replica r, DeviceBatch b) {
         BaseGenerator g = r.generator;
-        BaseGenerator.Source src = g.encodeSource(r.store, b.source, b.sourceMatte, b.canonicalToSource,
-                centre(b.source), true);
-        NDArray zDriver = g.expressionCode(r.store, b.driverExpression, true);
-        NDArray prediction = g.render(r.store, src.volume(), src.descriptor(), zDriver, b.driverToCanonical, true);
         NDArray target = foreground.composite(b.driver, b.driverMatte);
-        NDArray fgPrediction = foreground.composite(prediction, b.driverMatte);
         if (w.cycle() <= 0) {
-            return new Forward(prediction, null, target, fgPrediction, null, null, zDriver, null);
+            BaseGenerator.Source src = g.encodeSource(r.store, b.source, b.sourceMatte, b.canonicalToSource,
+                    centre(b.source), true);
+            NDArray zDriver = g.expressionCode(r.store, b.driverExpression, true);
+            NDArray prediction = g.render(r.store, src.volume(), src.descriptor(), zDriver, b.driverToCanonical, true);
+            return new Forward(prediction, null, target, foreground.composite(prediction, b.driverMatte), null, null,
+                    zDriver, null);
         }
-        BaseGenerator.Source cross = g.encodeSource(r.store, b.crossSource, b.crossSourceMatte,
-                b.crossCanonicalToSource, centre(b.crossSource), true);
-        NDArray crossPrediction = g.render(r.store, cross.volume(), cross.descriptor(), zDriver, b.driverToCanonical, true);
-        NDArray zPrediction = g.expressionCode(r.store, centre(prediction), true);
-        NDArray zCross = g.expressionCode(r.store, centre(crossPrediction), true);
-        NDArray zCrossDriver = g.expressionCode(r.store, b.crossDriverExpression, true);
-        return new Forward(prediction, crossPrediction, target, fgPrediction, zPrediction, zCross, zDriver, zCrossDriver);
+        // the main and the cross pair go through each network together, as one batch of 2n: the values
+        // of two passes up to rounding (every normalisation is per example), half the operations to launch
+        int n = b.size;
+        String main = "0:" + n;
+        String cross = n + ":";
+        NDArray sources = b.source.concat(b.crossSource, 0);
+        BaseGenerator.Source both = g.encodeSource(r.store, sources, b.sourceMatte.concat(b.crossSourceMatte, 0),
+                b.canonicalToSource.concat(b.crossCanonicalToSource, 0), centre(sources), true);
+        NDArray zDrivers = g.expressionCode(r.store, b.driverExpression.concat(b.crossDriverExpression, 0), true);
+        NDArray zDriver = zDrivers.get(main);
+        // both sources driven by the main driver (the cross source's is cross-reenactment)
+        NDArray predictions = g.render(r.store, both.volume(), both.descriptor(), zDriver.concat(zDriver, 0),
+                b.driverToCanonical.concat(b.driverToCanonical, 0), true);
+        NDArray prediction = predictions.get(main);
+        NDArray zPredictions = g.expressionCode(r.store, centre(predictions), true);
+        return new Forward(prediction, predictions.get(cross), target, foreground.composite(prediction, b.driverMatte),
+                zPredictions.get(main), zPredictions.get(cross), zDriver, zDrivers.get(cross));
     }
 
     /** The per-shard terms (each a mean over the shard), weighted and summed; logs each raw term. */
