@@ -58,7 +58,15 @@ final class TrainCommand implements Callable<Integer> {
         try (PortraitsHost h = host.start();
              ServiceLease<TrainingService> lease = TrainingBundle.lease(h)) {
             TrainingService.Run run = lease.service().start(trainingSpec);
-            Thread stopper = new Thread(run::stop, "train-stop");
+            // Ctrl-C: ask the run to stop and wait for its checkpoint (the JVM ends when the hooks do)
+            Thread stopper = new Thread(() -> {
+                run.stop();
+                try {
+                    run.await(Duration.ofMinutes(10));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "train-stop");
             Runtime.getRuntime().addShutdownHook(stopper);
             TrainingStatus s = run.status();
             Progress progress = null;
@@ -82,7 +90,7 @@ final class TrainCommand implements Callable<Integer> {
             try {
                 Runtime.getRuntime().removeShutdownHook(stopper);
             } catch (IllegalStateException shuttingDown) {
-                // Ctrl-C: the hook asked the run to stop; it wrote its checkpoint before await returned
+                // Ctrl-C: the hook stops the run and waits for its checkpoint
             }
             w.printf(Locale.ROOT, "run %s at step %d of %d in %s%n", s.state().name().toLowerCase(Locale.ROOT), s.step(),
                     s.totalSteps(), run.runDir());
