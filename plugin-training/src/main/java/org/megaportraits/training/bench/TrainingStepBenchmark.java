@@ -23,6 +23,7 @@ import org.megaportraits.nn.tensor.Devices;
 import org.megaportraits.nn.weights.WeightsFile;
 import org.megaportraits.sdk.ExecutionOptions;
 import org.megaportraits.sdk.Precision;
+import org.megaportraits.training.run.LossLog;
 import org.megaportraits.training.stage1.FaceServices;
 import org.megaportraits.training.stage1.StepProfile;
 import org.megaportraits.training.stage1.Stage1Trainer;
@@ -35,7 +36,9 @@ import org.megaportraits.training.stage1.Stage1Trainer;
  * values; their losses mean nothing), the identity term on face-api's recognition net (found as the
  * trainer finds it). The first steps are warm-up (allocation, cuDNN algorithm choice) and are not
  * timed; the time of a step includes waiting for data if the loader falls behind. Options:
- * {@code --preset paper-512 --batches 2,4 --warmup 2 --steps 4 --device gpu --workers 8}.
+ * {@code --preset paper-512 --batches 2,4 --warmup 2 --steps 4 --device gpu --workers 8}; {@code --devices
+ * gpu:0,gpu:1} trains data-parallel over those devices (the batch is the global batch) and prints
+ * each step's total generator loss, to compare with a one-device run of the same global batch.
  * Appends to the shared results table when {@code -Dportraits.bench.results=...} is set.
  */
 public final class TrainingStepBenchmark {
@@ -65,7 +68,8 @@ public final class TrainingStepBenchmark {
         ResultsTable table = new ResultsTable(device);
         System.out.println("training step benchmark: VGG19 and gaze (VGG16) terms use RANDOM weights written for this run");
         for (int b : batches) {
-            Path config = config(work.resolve("config-" + b + ".json"), preset, b, warmup + steps, workers, vgg19, vgg16);
+            Path config = config(work.resolve("config-" + b + ".json"), preset, b, warmup + steps, workers, vgg19, vgg16,
+                    args.get("devices"));
             List<Long> stamps = new ArrayList<>();
             try (Stage1Trainer t = new Stage1Trainer(config, data, work.resolve("run-" + b), options, FaceServices.NONE)) {
                 stamps.add(System.nanoTime());
@@ -87,6 +91,9 @@ public final class TrainingStepBenchmark {
             Arrays.sort(perStep);
             double median = perStep[steps / 2];
             System.out.printf(Locale.ROOT, "batch %d: seconds per step %s%n", b, Arrays.toString(perStep));
+            System.out.printf(Locale.ROOT, "batch %d on %s: g_total per step %s%n", b, args.getOrDefault("devices",
+                    options.device()), LossLog.read(work.resolve("run-" + b + "/losses.jsonl")).get("g_total").stream()
+                    .map(p -> String.format(Locale.ROOT, "%.4f", p[1])).toList());
             if (StepProfile.enabled()) {
                 // booked over warm-up and timed steps alike; each phase waits for the device before it ends
                 StringBuilder phases = new StringBuilder("batch " + b + ": mean seconds by phase (synchronised):");
@@ -146,11 +153,15 @@ public final class TrainingStepBenchmark {
         return file;
     }
 
-    private static Path config(Path file, String preset, int batch, int steps, int workers, Path vgg19, Path vgg16)
-            throws IOException {
+    private static Path config(Path file, String preset, int batch, int steps, int workers, Path vgg19, Path vgg16,
+                               String devices) throws IOException {
         ObjectMapper json = new ObjectMapper();
         ObjectNode c = json.createObjectNode();
         c.put("preset", preset);
+        if (devices != null) {
+            c.putArray("devices").addAll(Arrays.stream(devices.split(",")).map(String::trim)
+                    .map(json.getNodeFactory()::textNode).toList());
+        }
         c.put("batchSize", batch);
         c.put("steps", steps);
         c.put("seed", 3);
