@@ -135,6 +135,7 @@ public final class TrainingStepBenchmark {
                 : new int[] {64, 64, 0, 128, 128, 0, 256, 256, 256, 0, 512, 512, 512, 0, 512};
         try (NDManager m = NDManager.newBaseManager(ai.djl.Device.cpu(), Devices.ENGINE)) {
             Map<String, NDArray> w = new LinkedHashMap<>();
+            Random seeded = new Random(depth);
             int index = 0;
             int in = 3;
             for (int width : widths) {
@@ -142,8 +143,13 @@ public final class TrainingStepBenchmark {
                     index++;
                     continue;
                 }
-                w.put("features." + index + ".weight",
-                        m.randomNormal(0f, (float) Math.sqrt(2.0 / (9 * in)), new Shape(width, in, 3, 3), ai.djl.ndarray.types.DataType.FLOAT32));
+                // drawn from a fixed seed, so that runs on different device counts see the same weights
+                float[] filters = new float[width * in * 9];
+                double sd = Math.sqrt(2.0 / (9 * in));
+                for (int i = 0; i < filters.length; i++) {
+                    filters[i] = (float) (seeded.nextGaussian() * sd);
+                }
+                w.put("features." + index + ".weight", m.create(filters, new Shape(width, in, 3, 3)));
                 w.put("features." + index + ".bias", m.zeros(new Shape(width)));
                 in = width;
                 index += 2;
