@@ -72,8 +72,7 @@ final class CompositorSession implements Compositor.Session {
             if (configuredMatting != null) {
                 matting = configuredMatting;
             } else {
-                faces = faceSessions.get();
-                matting = new GrabCutMatting(faces);
+                matting = new GrabCutMatting(this::faces);
             }
         }
         try (NDManager scratch = manager.newSubManager()) {
@@ -160,6 +159,14 @@ final class CompositorSession implements Compositor.Session {
             throw new InvalidInputException("batches differ: " + a.size() + " x " + a.width() + "x" + a.height() + " and "
                     + b.size() + " x " + b.width() + "x" + b.height(), "pass batches of the same count and size");
         }
+    }
+
+    /** The face session of the classic matte, opened on first use. */
+    private FaceAnalyzer.Session faces() {
+        if (faces == null) {
+            faces = faceSessions.get();
+        }
+        return faces;
     }
 
     private void checkOpen() {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.opencv.global.opencv_core;
@@ -34,10 +35,13 @@ public final class GrabCutMatting implements Matting {
     private static final int WORK_SIZE = 128;
     private static final int ITERATIONS = 2;
 
-    private final FaceAnalyzer.Session faces;
+    private final Supplier<FaceAnalyzer.Session> faces;
 
-    /** A matting that finds faces in the crops with the given session (it does not own it). */
-    public GrabCutMatting(FaceAnalyzer.Session faces) {
+    /**
+     * A matting that finds faces, where no landmarks are given, with a session it asks for only then
+     * (crops that all come with a tracker's landmarks never load the face networks); it does not own it.
+     */
+    public GrabCutMatting(Supplier<FaceAnalyzer.Session> faces) {
         this.faces = faces;
     }
 
@@ -75,7 +79,7 @@ public final class GrabCutMatting implements Matting {
 
     /** The head regions that seed a crop's graph cut: from its face, or centred when none is found. */
     private HeadRegions regions(RgbImage crop) {
-        List<Face> found = faces.detect(crop);
+        List<Face> found = faces.get().detect(crop);
         return found.isEmpty() ? HeadRegions.centred(crop.width(), crop.height())
                 : HeadRegions.ofLandmarks(found.get(0).landmarks());
     }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.megaportraits.basemodel.net.BaseGenerator;
 import org.megaportraits.nn.tensor.Devices;
 import org.megaportraits.nn.tensor.NDImageBatch;
@@ -75,9 +76,9 @@ final class Stage1Step {
             List<Forward> forwards = generatorPhase(replicas, shards, values, profile);
             Map<String, NDArray> gMaster = Replica.trainable(master.generatorParameters);
             requireFinite(gMaster, "generator");
-            mark(profile, "generator gradient check", null);
+            mark(profile, "generator gradient check", () -> null);
             generatorOptimizer.step(gMaster, lrG);
-            mark(profile, "generator optimizer", any(gMaster));
+            mark(profile, "generator optimizer", () -> any(gMaster));
             for (Replica r : replicas) {
                 AdamW.zeroGradients(Replica.trainable(r.discriminatorParameters));
             }
@@ -101,13 +102,13 @@ final class Stage1Step {
                 gc.backward(loss);
             }
             Map<String, NDArray> dMaster = Replica.trainable(master.discriminatorParameters);
-            mark(profile, "discriminator forward and backward", any(dMaster).getGradient());
+            mark(profile, "discriminator forward and backward", () -> any(dMaster).getGradient());
             for (int r = 1; r < replicas.size(); r++) {
                 Replica.addGradients(Replica.trainable(replicas.get(r).discriminatorParameters), dMaster);
             }
             requireFinite(dMaster, "discriminator");
             discriminatorOptimizer.step(dMaster, lrD);
-            mark(profile, "discriminator check and optimizer", any(dMaster));
+            mark(profile, "discriminator check and optimizer", () -> any(dMaster));
             for (int r = 1; r < replicas.size(); r++) {
                 replicas.get(r).copyFrom(master);
             }
@@ -147,11 +148,11 @@ final class Stage1Step {
                 loss = loss.add(Scalars.mul(c, w.cycle()));
             }
             values.put("g_total", (double) loss.getFloat());
-            mark(profile, "generator forward and losses", null);
+            mark(profile, "generator forward and losses", () -> null);
             gc.backward(loss);
         }
-        mark(profile, "generator backward", any(Replica.trainable(master.generatorParameters)).getGradient());
         Map<String, NDArray> gMaster = Replica.trainable(master.generatorParameters);
+        mark(profile, "generator backward", () -> any(gMaster).getGradient());
         for (int r = 1; r < replicas.size(); r++) {
             Replica.addGradients(Replica.trainable(replicas.get(r).generatorParameters), gMaster);
         }
@@ -299,9 +300,10 @@ final class Stage1Step {
      * checkpoint. (On the CPU, DJL's Number-scalar arithmetic on gradient paths is the usual cause;
      * see the tensor package.)
      */
-    private static void mark(StepProfile profile, String phase, NDArray sync) {
+    /** Ends a profiled phase; without a profile it does nothing (not even look up the array to wait for). */
+    private static void mark(StepProfile profile, String phase, Supplier<NDArray> sync) {
         if (profile != null) {
-            profile.end(phase, sync);
+            profile.end(phase, sync.get());
         }
     }
 
