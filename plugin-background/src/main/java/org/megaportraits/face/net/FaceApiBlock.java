@@ -11,6 +11,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.List;
+import org.megaportraits.nn.tensor.MixedPrecision;
 
 /**
  * Base of the face-api networks: parameters created from TensorFlow.js tensors (converted from
@@ -34,9 +35,9 @@ public abstract class FaceApiBlock extends AbstractBlock {
         return p;
     }
 
-    /** The value of a parameter on the device of {@code like}. */
+    /** The value of a parameter on the device and in the floating type of {@code like} (see {@link MixedPrecision}). */
     protected static NDArray value(ParameterStore ps, Parameter p, NDArray like, boolean training) {
-        return ps.getValue(p, like.getDevice(), training);
+        return MixedPrecision.asTypeOf(ps.getValue(p, like.getDevice(), training), like);
     }
 
     /**

@@ -76,10 +76,7 @@ public final class CanonicalVolumeNet extends NetworkBlock {
             x = apply(down.get(i), store, x, training);
             features.add(x);
         }
-        NDArray s = value(store, seed, x.getDevice(), training);
-        if (s.getDataType() != x.getDataType()) {
-            s = s.toType(x.getDataType(), false);
-        }
+        NDArray s = valueFor(store, seed, x, training);
         Shape ss = s.getShape();
         x = s.broadcast(new Shape(n, ss.get(1), ss.get(2), ss.get(3), ss.get(4)));
         for (int k = 0; k < up.size(); k++) {

@@ -6,6 +6,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import org.megaportraits.nn.tensor.MixedPrecision;
 
 /**
  * Group normalisation whose scale and shift depend on an embedding, as in the paper's warping
@@ -48,13 +49,13 @@ public final class AdaptiveGroupNorm extends NetworkBlock {
         if (e.getShape().get(0) != n) {
             throw new IllegalArgumentException("embedding batch " + e.getShape().get(0) + " != feature batch " + n);
         }
-        NDArray uu = value(store, u, x.getDevice(), training);
-        NDArray vv = value(store, v, x.getDevice(), training);
+        NDArray uu = valueFor(store, u, x, training);
+        NDArray vv = valueFor(store, v, x, training);
         // (C, Ec) x (N, Ec, Ep) x (Ep, 2) -> (N, C, 2)
-        NDArray p = uu.matMul(e.toType(uu.getDataType(), false)).matMul(vv);
+        NDArray p = uu.matMul(MixedPrecision.asTypeOf(e, x)).matMul(vv);
         Shape perChannel = GroupNorm.perChannel(x.getShape(), n);
-        NDArray scale = p.get(new NDIndex(":, :, 0")).add(value(store, gamma, x.getDevice(), training)).reshape(perChannel);
-        NDArray shift = p.get(new NDIndex(":, :, 1")).add(value(store, beta, x.getDevice(), training)).reshape(perChannel);
+        NDArray scale = p.get(new NDIndex(":, :, 0")).add(valueFor(store, gamma, x, training)).reshape(perChannel);
+        NDArray shift = p.get(new NDIndex(":, :, 1")).add(valueFor(store, beta, x, training)).reshape(perChannel);
         return new NDList(GroupNorm.normalize(x, groups).mul(scale).add(shift));
     }
 }

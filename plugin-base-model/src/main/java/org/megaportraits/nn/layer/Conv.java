@@ -9,6 +9,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.convolutional.Conv3d;
 import ai.djl.training.ParameterStore;
 import java.util.Arrays;
+import org.megaportraits.nn.tensor.MixedPrecision;
 
 /**
  * A 2D or 3D convolution with optional weight standardisation (each output filter shifted to
@@ -60,7 +61,8 @@ public final class Conv extends NetworkBlock implements MultiplyAddCounter {
                 ? effectiveWeight(value(store, weight, x.getDevice(), training),
                         spectral == null ? null : value(store, spectral, x.getDevice(), training), training)
                 : inferenceWeight;
-        NDArray b = bias == null ? null : value(store, bias, x.getDevice(), training);
+        w = MixedPrecision.asTypeOf(w, x);
+        NDArray b = bias == null ? null : valueFor(store, bias, x, training);
         NDArray y;
         if (dims == 2) {
             y = Conv2d.conv2d(x, w, b, new Shape(stride, stride), new Shape(padding, padding), new Shape(1, 1), 1).head();

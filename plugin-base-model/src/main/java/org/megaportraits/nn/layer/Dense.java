@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import org.megaportraits.nn.tensor.MixedPrecision;
 
 /**
  * A fully connected layer on (N, in) inputs with optional spectral normalisation. Parameters:
@@ -37,16 +38,17 @@ public final class Dense extends NetworkBlock implements MultiplyAddCounter {
         NDArray x = inputs.singletonOrThrow();
         NDArray w;
         if (spectral == null) {
-            w = value(store, weight, x.getDevice(), training);
+            w = valueFor(store, weight, x, training);
         } else if (training || inferenceWeight == null) {
             w = SpectralNorm.apply(value(store, weight, x.getDevice(), training),
                     value(store, spectral, x.getDevice(), training), training);
         } else {
             w = inferenceWeight;
         }
+        w = MixedPrecision.asTypeOf(w, x);
         NDArray y = x.matMul(w.transpose());
         if (bias != null) {
-            y = y.add(value(store, bias, x.getDevice(), training));
+            y = y.add(valueFor(store, bias, x, training));
         }
         multiplyAdds += y.getShape().size() * in;
         return new NDList(y);

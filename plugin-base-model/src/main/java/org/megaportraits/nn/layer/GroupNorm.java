@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import org.megaportraits.nn.tensor.MixedPrecision;
 
 /**
  * Group normalisation (Wu and He 2018), which the paper uses instead of batch normalisation
@@ -41,8 +42,8 @@ public final class GroupNorm extends NetworkBlock {
     @Override
     protected NDList run(ParameterStore store, NDList inputs, boolean training) {
         NDArray x = inputs.singletonOrThrow();
-        NDArray g = value(store, gamma, x.getDevice(), training);
-        NDArray b = value(store, beta, x.getDevice(), training);
+        NDArray g = valueFor(store, gamma, x, training);
+        NDArray b = valueFor(store, beta, x, training);
         Shape perChannel = perChannel(x.getShape(), 1);
         return new NDList(normalize(x, groups).mul(g.reshape(perChannel)).add(b.reshape(perChannel)));
     }
@@ -69,7 +70,7 @@ public final class GroupNorm extends NetworkBlock {
         DataType type = x.getDataType();
         // PyTorch's CPU kernels lack some half-precision versions: normalise in fp32 there
         boolean upcast = (type == DataType.FLOAT16 || type == DataType.BFLOAT16) && !x.getDevice().isGpu();
-        NDArray in = upcast ? x.toType(DataType.FLOAT32, false) : x;
+        NDArray in = upcast ? MixedPrecision.cast(x, DataType.FLOAT32) : x;
         long perRow = s.size() / (s.get(0) * groups);
         Shape row = new Shape(perRow);
         NDManager m = in.getManager();
@@ -77,6 +78,6 @@ public final class GroupNorm extends NetworkBlock {
         NDArray zeros = m.zeros(row, in.getDataType(), in.getDevice());
         NDArray rows = in.reshape(s.get(0), groups, perRow);
         NDArray out = rows.getNDArrayInternal().layerNorm(rows, row, ones, zeros, EPS).singletonOrThrow().reshape(s);
-        return upcast ? out.toType(type, false) : out;
+        return upcast ? MixedPrecision.cast(out, type) : out;
     }
 }

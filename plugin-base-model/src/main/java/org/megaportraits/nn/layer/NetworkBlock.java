@@ -16,6 +16,7 @@ import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import org.megaportraits.nn.tensor.MixedPrecision;
 
 /**
  * Base of every block of our networks. Parameters are declared with their full shape when the
@@ -101,6 +102,14 @@ public abstract class NetworkBlock extends AbstractBlock {
         NDArray a = store.getValue(parameter, device, training);
         NDScope.unregister(a);
         return a;
+    }
+
+    /**
+     * The value of a parameter for activations {@code like}: on their device and in their floating
+     * type (mixed precision casts fp32 weights to the compute type here, see {@link MixedPrecision}).
+     */
+    protected static NDArray valueFor(ParameterStore store, Parameter parameter, NDArray like, boolean training) {
+        return MixedPrecision.asTypeOf(value(store, parameter, like.getDevice(), training), like);
     }
 
     /** Runs a child block on one array and returns its single output. */

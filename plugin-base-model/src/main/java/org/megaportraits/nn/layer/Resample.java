@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.pooling.Pool;
+import org.megaportraits.nn.tensor.MixedPrecision;
 
 /**
  * Up- and down-sampling of 2D and 3D feature maps (N, C, spatial...) by integer factors per axis.
@@ -66,7 +67,7 @@ public final class Resample {
         DataType type = x.getDataType();
         if ((type == DataType.FLOAT16 || type == DataType.BFLOAT16) && !x.getDevice().isGpu()) {
             // PyTorch's CPU interpolation lacks some half-precision versions
-            return upsampleLinear(x.toType(DataType.FLOAT32, false), factors).toType(type, false);
+            return MixedPrecision.cast(upsampleLinear(MixedPrecision.cast(x, DataType.FLOAT32), factors), type);
         }
         long[] s = x.getShape().getShape();
         if (factors.length == 2) {
@@ -101,7 +102,7 @@ public final class Resample {
         }
         if (x.getDataType() == DataType.FLOAT16 && !x.getDevice().isGpu()) {
             // PyTorch's CPU pooling kernels have no fp16 version
-            return averagePool(x.toType(DataType.FLOAT32, false), factors).toType(DataType.FLOAT16, false);
+            return MixedPrecision.cast(averagePool(MixedPrecision.cast(x, DataType.FLOAT32), factors), DataType.FLOAT16);
         }
         if (factors.length == 2) {
             Shape k = new Shape(factors[0], factors[1]);
@@ -123,6 +124,11 @@ public final class Resample {
         }
         if (h % height == 0 && w % width == 0) {
             return averagePool(x, (int) (h / height), (int) (w / width));
+        }
+        DataType type = x.getDataType();
+        if ((type == DataType.FLOAT16 || type == DataType.BFLOAT16) && !x.getDevice().isGpu()) {
+            // as in upsampleLinear: no half-precision CPU interpolation
+            return MixedPrecision.cast(bilinear(MixedPrecision.cast(x, DataType.FLOAT32), height, width), type);
         }
         return bilinear(x, height, width);
     }

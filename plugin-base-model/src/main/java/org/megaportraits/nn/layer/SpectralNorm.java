@@ -3,6 +3,7 @@ package org.megaportraits.nn.layer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import org.megaportraits.nn.tensor.MixedPrecision;
 
 /**
  * Spectral normalisation (Miyato et al. 2018): a weight divided by an estimate of its largest
@@ -26,7 +27,7 @@ public final class SpectralNorm {
      * @param update whether to store the refined u back (training passes)
      */
     public static NDArray apply(NDArray w, NDArray u, boolean update) {
-        NDArray mat = w.toType(DataType.FLOAT32, false).reshape(w.getShape().get(0), -1);
+        NDArray mat = MixedPrecision.cast(w, DataType.FLOAT32).reshape(w.getShape().get(0), -1);
         NDArray fixed = mat.stopGradient();
         NDArray u0 = u.toType(DataType.FLOAT32, false).reshape(-1, 1);
         NDArray v = normalize(fixed.transpose().matMul(u0));
@@ -35,8 +36,8 @@ public final class SpectralNorm {
         if (update) {
             u.set(new NDIndex(":"), u1.reshape(-1).toType(u.getDataType(), false));
         }
-        NDArray out = w.toType(DataType.FLOAT32, false).div(sigma);
-        return out.getDataType() == w.getDataType() ? out : out.toType(w.getDataType(), false);
+        NDArray out = MixedPrecision.cast(w, DataType.FLOAT32).div(sigma);
+        return MixedPrecision.cast(out, w.getDataType());
     }
 
     private static NDArray normalize(NDArray x) {

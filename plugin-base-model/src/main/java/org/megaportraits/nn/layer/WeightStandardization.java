@@ -1,8 +1,10 @@
 package org.megaportraits.nn.layer;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.megaportraits.nn.tensor.MixedPrecision;
 
 /**
  * Weight standardisation (Qiao et al. 2019, used by the paper on every convolution that follows a
@@ -18,14 +20,19 @@ public final class WeightStandardization {
     private WeightStandardization() {
     }
 
-    /** The standardised weight, same shape and type as {@code w} (out channels first). */
+    /**
+     * The standardised weight, same shape and type as {@code w} (out channels first). One
+     * layer-norm kernel over the rows of filters does the mean / subtract / square / mean /
+     * divide chain (training recomputes this for every convolution in every pass).
+     */
     public static NDArray apply(NDArray w) {
         Shape s = w.getShape();
-        NDArray flat = w.getDataType() == DataType.FLOAT32 ? w.reshape(s.get(0), -1)
-                : w.toType(DataType.FLOAT32, false).reshape(s.get(0), -1);
-        NDArray centred = flat.sub(flat.mean(new int[] {1}, true));
-        NDArray var = centred.square().mean(new int[] {1}, true);
-        NDArray out = centred.div(var.add(EPS).sqrt()).reshape(s);
-        return out.getDataType() == w.getDataType() ? out : out.toType(w.getDataType(), false);
+        NDArray rows = MixedPrecision.cast(w, DataType.FLOAT32).reshape(s.get(0), -1);
+        Shape row = new Shape(rows.getShape().get(1));
+        NDManager m = rows.getManager();
+        NDArray ones = m.ones(row, DataType.FLOAT32, rows.getDevice());
+        NDArray zeros = m.zeros(row, DataType.FLOAT32, rows.getDevice());
+        NDArray out = rows.getNDArrayInternal().layerNorm(rows, row, ones, zeros, EPS).singletonOrThrow().reshape(s);
+        return MixedPrecision.cast(out, w.getDataType());
     }
 }

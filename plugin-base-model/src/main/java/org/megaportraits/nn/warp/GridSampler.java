@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.megaportraits.nn.tensor.MixedPrecision;
 
 /**
  * Trilinear sampling of a feature volume at the points of a grid, with the semantics of PyTorch's
@@ -64,7 +65,7 @@ public final class GridSampler {
         long w = vs.get(4);
         long p = gs.get(1) * gs.get(2) * gs.get(3);
         DataType coordType = grid.getDataType() == DataType.FLOAT64 ? DataType.FLOAT64 : DataType.FLOAT32;
-        Neighbours nb = new Neighbours(grid.toType(coordType, false).reshape(n, p, 3), w, h, d);
+        Neighbours nb = new Neighbours(MixedPrecision.cast(grid, coordType).reshape(n, p, 3), w, h, d);
 
         NDArray rows = volume.transpose(0, 2, 3, 4, 1).reshape(nv * d * h * w, c);
         NDArray batchOffset = nv == 1 ? null
@@ -85,7 +86,7 @@ public final class GridSampler {
             }
             NDArray corners = rows.get(new NDIndex("{}", index.reshape(-1))).reshape(n, p, 8, c);
             // (1 x 8) x (8 x C) per point: the weighted sum without an 8x scratch product
-            out = weight.toType(valueType, false).matMul(corners).reshape(n, p, c);
+            out = MixedPrecision.cast(weight, valueType).matMul(corners).reshape(n, p, c);
         } else {
             out = null;
             for (int k = 0; k < 8; k++) {
@@ -98,7 +99,7 @@ public final class GridSampler {
                     index = index.add(batchOffset);
                 }
                 NDArray term = rows.get(new NDIndex("{}", index.reshape(-1))).reshape(n, p, c)
-                        .mul(weight.reshape(n, p, 1).toType(valueType, false));
+                        .mul(MixedPrecision.cast(weight.reshape(n, p, 1), valueType));
                 out = out == null ? term : out.add(term);
             }
         }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.megaportraits.nn.tensor.MixedPrecision;
 
 /**
  * Sampling grids for {@link GridSampler}: (N, D, H, W, 3) arrays of (x, y, z) points in the
@@ -66,6 +67,6 @@ public final class WarpGrid {
         DataType t = offsets.getDataType() == DataType.FLOAT64 ? DataType.FLOAT64 : DataType.FLOAT32;
         NDArray id = identity(offsets.getManager(), offsets.getDevice(), (int) s.get(2), (int) s.get(3),
                 (int) s.get(4), t);
-        return offsets.toType(t, false).transpose(0, 2, 3, 4, 1).add(id);
+        return MixedPrecision.cast(offsets, t).transpose(0, 2, 3, 4, 1).add(id);
     }
 }

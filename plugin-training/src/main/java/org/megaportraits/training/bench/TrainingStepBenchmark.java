@@ -36,7 +36,8 @@ import org.megaportraits.training.stage1.Stage1Trainer;
  * values; their losses mean nothing), the identity term on face-api's recognition net (found as the
  * trainer finds it). The first steps are warm-up (allocation, cuDNN algorithm choice) and are not
  * timed; the time of a step includes waiting for data if the loader falls behind. Options:
- * {@code --preset paper-512 --batches 2,4 --warmup 2 --steps 4 --device gpu --workers 8}; {@code --devices
+ * {@code --preset paper-512 --batches 2,4 --warmup 2 --steps 4 --device gpu --workers 8 --precision fp32}
+ * (bf16: mixed precision); {@code --devices
  * gpu:0,gpu:1} trains data-parallel over those devices (the batch is the global batch) and prints
  * each step's total generator loss, to compare with a one-device run of the same global batch.
  * Appends to the shared results table when {@code -Dportraits.bench.results=...} is set.
@@ -48,6 +49,8 @@ public final class TrainingStepBenchmark {
 
     /** Entry point. */
     public static void main(String[] argv) throws IOException {
+        // as the training commands do: cuDNN's algorithm search on (-Dai.djl.pytorch.cudnn_benchmark=false turns it off)
+        System.setProperty("ai.djl.pytorch.cudnn_benchmark", System.getProperty("ai.djl.pytorch.cudnn_benchmark", "true"));
         Map<String, String> args = new LinkedHashMap<>();
         for (int i = 0; i + 1 < argv.length; i += 2) {
             args.put(argv[i].replaceFirst("^--", ""), argv[i + 1]);
@@ -57,7 +60,8 @@ public final class TrainingStepBenchmark {
         int warmup = Integer.parseInt(args.getOrDefault("warmup", "2"));
         int steps = Integer.parseInt(args.getOrDefault("steps", "4"));
         int workers = Integer.parseInt(args.getOrDefault("workers", "8"));
-        ExecutionOptions options = new ExecutionOptions(args.getOrDefault("device", "gpu"), Precision.FP32, 1);
+        ExecutionOptions options = new ExecutionOptions(args.getOrDefault("device", "gpu"),
+                Precision.parse(args.getOrDefault("precision", "fp32")), 1);
         Path work = Files.createTempDirectory("training-bench");
         Path data = stills(work.resolve("data"), 8, 640);
         Path vgg19 = randomVgg(work.resolve("vgg19-random.mpwt"), 19);
@@ -101,10 +105,15 @@ public final class TrainingStepBenchmark {
                 System.out.println(phases);
                 StepProfile.reset();
             }
-            table.add("stage-1 training step " + preset, "fp32", b, "G + D step, all losses (median of " + steps + ")",
+            table.add("stage-1 training step " + preset, precisionLabel(options), b, "G + D step, all losses (median of " + steps + ")",
                     median, "s/step");
-            table.add("stage-1 training step " + preset, "fp32", b, "examples per second", b / median, "examples/s");
+            table.add("stage-1 training step " + preset, precisionLabel(options), b, "examples per second", b / median, "examples/s");
         }
+    }
+
+    /** How the results table names the run's precision (bf16 training is mixed: fp32 weights). */
+    private static String precisionLabel(ExecutionOptions options) {
+        return options.precision() == Precision.FP32 ? "fp32" : "mixed " + options.precision().name().toLowerCase(Locale.ROOT);
     }
 
     /** Still images of smooth colour fields with a disc, one identity each. */

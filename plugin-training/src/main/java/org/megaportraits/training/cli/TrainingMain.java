@@ -36,7 +36,8 @@ public final class TrainingMain {
 
     private static final String USAGE = String.join("\n",
             "usage:",
-            "  train base --data DIR --out RUN_DIR [--config CFG.json] [--device cpu|gpu|gpu:N] [--no-face-pipeline]",
+            "  train base --data DIR --out RUN_DIR [--config CFG.json] [--device cpu|gpu|gpu:N] [--precision fp32|bf16]",
+            "             [--no-face-pipeline]",
             "  eval base --checkpoint RUN_DIR|CHECKPOINT --data DIR [--config CFG.json] [--report FILE.json]",
             "            [--device cpu|gpu:N] [--batch N] [--no-face-pipeline]",
             "  export base --checkpoint RUN_DIR|CHECKPOINT --out MODEL_DIR [--name NAME]",
@@ -73,12 +74,17 @@ public final class TrainingMain {
             }
         }
         try {
+            // fixed shapes for hours: cuDNN's algorithm search pays for itself (see the host's TrainCommand)
+            System.setProperty("ai.djl.pytorch.cudnn_benchmark", System.getProperty("ai.djl.pytorch.cudnn_benchmark", "true"));
             Devices.engine();
             if (argv[0].equals("export")) {
                 return export(opts);
             }
             TrainingService service = service(!opts.containsKey("no-face-pipeline"));
-            ExecutionOptions options = new ExecutionOptions(opts.getOrDefault("device", "cpu"), Precision.FP32,
+            // bf16 trains in mixed precision; evaluation runs the generator in fp32
+            Precision precision = argv[0].equals("train") ? Precision.parse(opts.getOrDefault("precision", "fp32"))
+                    : Precision.FP32;
+            ExecutionOptions options = new ExecutionOptions(opts.getOrDefault("device", "cpu"), precision,
                     Integer.parseInt(opts.getOrDefault("batch", "4")));
             return argv[0].equals("train") ? train(service, opts, options) : eval(service, opts, options);
         } catch (PortraitsException e) {

@@ -2,6 +2,7 @@ package org.megaportraits.training.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import org.megaportraits.nn.tensor.MixedPrecision;
 import org.megaportraits.training.tensor.Scalars;
 
 /**
@@ -23,7 +24,9 @@ public final class Foreground {
 
     /** {@code images} (N x 3 x H x W) composited with {@code mattes} (N x 1 x H x W) over the colour. */
     public NDArray composite(NDArray images, NDArray mattes) {
-        NDArray flat = Scalars.owned(images.getManager().create(colour, new Shape(1, 3, 1, 1)).toDevice(images.getDevice(), false));
-        return images.mul(mattes).add(flat.mul(mattes.neg().add(1f)));
+        NDArray flat = MixedPrecision.asTypeOf(Scalars.owned(images.getManager().create(colour, new Shape(1, 3, 1, 1))
+                .toDevice(images.getDevice(), false)), images);
+        NDArray alpha = MixedPrecision.asTypeOf(mattes, images);
+        return images.mul(alpha).add(flat.mul(alpha.neg().add(1f)));
     }
 }

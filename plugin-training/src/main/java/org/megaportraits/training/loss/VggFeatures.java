@@ -10,6 +10,7 @@ import ai.djl.nn.pooling.Pool;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.megaportraits.nn.tensor.MixedPrecision;
 import org.megaportraits.nn.weights.WeightsFile;
 import org.megaportraits.sdk.ModelUnavailableException;
 import org.megaportraits.training.tensor.Scalars;
@@ -94,8 +95,8 @@ public final class VggFeatures implements FeatureNetwork {
 
     @Override
     public NDList features(NDArray images) {
-        NDArray mean = Scalars.owned(images.getManager().create(MEAN, new Shape(1, 3, 1, 1)).toDevice(images.getDevice(), false));
-        NDArray std = Scalars.owned(images.getManager().create(STD, new Shape(1, 3, 1, 1)).toDevice(images.getDevice(), false));
+        NDArray mean = weightOn(Scalars.owned(images.getManager().create(MEAN, new Shape(1, 3, 1, 1))), images);
+        NDArray std = weightOn(Scalars.owned(images.getManager().create(STD, new Shape(1, 3, 1, 1))), images);
         NDArray x = images.sub(mean).div(std);
         NDList out = new NDList();
         int conv = 0;
@@ -117,8 +118,9 @@ public final class VggFeatures implements FeatureNetwork {
         return out;
     }
 
+    /** {@code w} on the device and in the floating type of {@code like} (mixed precision computes in bf16). */
     private static NDArray weightOn(NDArray w, NDArray like) {
-        return w.getDevice().equals(like.getDevice()) ? w : w.toDevice(like.getDevice(), false);
+        return MixedPrecision.asTypeOf(w.getDevice().equals(like.getDevice()) ? w : w.toDevice(like.getDevice(), false), like);
     }
 
     @Override

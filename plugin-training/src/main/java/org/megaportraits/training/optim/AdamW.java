@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.util.Collections;
@@ -62,9 +63,18 @@ public final class AdamW implements AutoCloseable {
         return steps;
     }
 
+    /** Thrown, before any weight or moment changes, when a gradient holds a NaN or an infinity. */
+    public static final class NonFiniteGradientsException extends IllegalStateException {
+        NonFiniteGradientsException() {
+            super("gradients are not finite; no step taken");
+        }
+    }
+
     /**
      * One update of every weight from its gradient with learning rate {@code lr}, then zeroes the
      * gradients. A weight's moments are created (zero) on its first update.
+     *
+     * @throws NonFiniteGradientsException if a gradient is not finite (nothing is changed then)
      */
     public void step(Map<String, NDArray> weights, double lr) {
         steps++;
@@ -94,6 +104,12 @@ public final class AdamW implements AutoCloseable {
                 flatGradients.add(g.reshape(-1));
             }
             NDArray g = NDArrays.concat(flatGradients);
+            // a NaN or infinity would poison every weight and every later checkpoint: one sum over the
+            // flat gradients (one host synchronisation), checked before anything changes
+            if (!Float.isFinite(g.sum().toType(DataType.FLOAT32, false).getFloat())) {
+                steps--;
+                throw new NonFiniteGradientsException();
+            }
             NDArray w = NDArrays.concat(values);
             flat.first.muli((float) b1).addi(g.mul((float) (1 - b1)));
             flat.second.muli((float) b2).addi(g.square().muli((float) (1 - b2)));

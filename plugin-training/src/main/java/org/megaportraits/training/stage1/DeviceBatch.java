@@ -16,7 +16,8 @@ import org.megaportraits.training.tensor.Scalars;
 /**
  * A shard of examples on a device: images, mattes, the 4x4 pose transforms the generator takes,
  * the driver's expression copies, identities and the driver's landmarks. Arrays are engine-owned
- * copies (see {@link Scalars#owned}).
+ * copies (see {@link Scalars#owned}). Images and mattes are in the step's compute type (bf16 under
+ * mixed precision); pose transforms stay fp32, grid coordinates need it.
  */
 final class DeviceBatch {
 
@@ -37,32 +38,43 @@ final class DeviceBatch {
     final List<double[]> driverLandmarks;
 
     DeviceBatch(List<Example> examples, NDManager m) {
+        this(examples, m, DataType.FLOAT32);
+    }
+
+    /** @param compute the type images and mattes are put in (the networks compute in it) */
+    DeviceBatch(List<Example> examples, NDManager m, DataType compute) {
         size = examples.size();
-        source = stack(examples, e -> e.main().source().image(), m);
-        sourceMatte = stack(examples, e -> e.main().source().matte(), m);
+        source = stack(examples, e -> e.main().source().image(), m, compute);
+        sourceMatte = stack(examples, e -> e.main().source().matte(), m, compute);
         canonicalToSource = poses(examples, e -> e.main().source(), true, m);
-        driver = stack(examples, e -> e.main().driver().image(), m);
-        driverMatte = stack(examples, e -> e.main().driver().matte(), m);
+        driver = stack(examples, e -> e.main().driver().image(), m, compute);
+        driverMatte = stack(examples, e -> e.main().driver().matte(), m, compute);
         driverToCanonical = poses(examples, e -> e.main().driver(), false, m);
-        driverExpression = stack(examples, e -> e.main().expression(), m);
-        crossSource = stack(examples, e -> e.cross().source().image(), m);
-        crossSourceMatte = stack(examples, e -> e.cross().source().matte(), m);
+        driverExpression = stack(examples, e -> e.main().expression(), m, compute);
+        crossSource = stack(examples, e -> e.cross().source().image(), m, compute);
+        crossSourceMatte = stack(examples, e -> e.cross().source().matte(), m, compute);
         crossCanonicalToSource = poses(examples, e -> e.cross().source(), true, m);
-        crossDriverExpression = stack(examples, e -> e.cross().expression(), m);
+        crossDriverExpression = stack(examples, e -> e.cross().expression(), m, compute);
         identity = examples.stream().mapToInt(e -> e.main().identity()).toArray();
         crossIdentity = examples.stream().mapToInt(e -> e.cross().identity()).toArray();
         driverLandmarks = new ArrayList<>();
         examples.forEach(e -> driverLandmarks.add(e.main().driver().landmarks()));
     }
 
-    private static NDArray stack(List<Example> examples, Function<Example, Planar> image, NDManager m) {
+    private static NDArray stack(List<Example> examples, Function<Example, Planar> image, NDManager m, DataType compute) {
         Planar first = image.apply(examples.get(0));
         int per = first.data().length;
         float[] all = new float[per * examples.size()];
         for (int i = 0; i < examples.size(); i++) {
             System.arraycopy(image.apply(examples.get(i)).data(), 0, all, i * per, per);
         }
-        return Scalars.owned(m.create(all, new Shape(examples.size(), first.channels(), first.height(), first.width())));
+        NDArray a = Scalars.owned(m.create(all, new Shape(examples.size(), first.channels(), first.height(), first.width())));
+        if (compute == DataType.FLOAT32) {
+            return a;
+        }
+        NDArray cast = a.toType(compute, false);
+        a.close();
+        return cast;
     }
 
     private static NDArray poses(List<Example> examples, Function<Example, CroppedFrame> frame, boolean fromCanonical,

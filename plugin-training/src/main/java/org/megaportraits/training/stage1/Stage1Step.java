@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.megaportraits.basemodel.net.BaseGenerator;
 import org.megaportraits.nn.tensor.Devices;
+import org.megaportraits.nn.tensor.MixedPrecision;
 import org.megaportraits.nn.tensor.NDImageBatch;
 import org.megaportraits.sdk.image.RgbImage;
 import org.megaportraits.training.config.Stage1Config;
@@ -75,10 +77,8 @@ final class Stage1Step {
             StepProfile profile = StepProfile.start();
             List<Forward> forwards = generatorPhase(replicas, shards, values, profile);
             Map<String, NDArray> gMaster = Replica.trainable(master.generatorParameters);
-            requireFinite(gMaster, "generator");
-            mark(profile, "generator gradient check", () -> null);
-            generatorOptimizer.step(gMaster, lrG);
-            mark(profile, "generator optimizer", () -> any(gMaster));
+            optimize(generatorOptimizer, gMaster, lrG, "generator");
+            mark(profile, "generator check and optimizer", () -> any(gMaster));
             for (Replica r : replicas) {
                 AdamW.zeroGradients(Replica.trainable(r.discriminatorParameters));
             }
@@ -92,7 +92,7 @@ final class Stage1Step {
                     MultiScaleDiscriminator.Judgement fake = d.judge(replicas.get(r).store,
                             f.foregroundPrediction.stopGradient(), true);
                     double share = (double) shards.get(r).size / total;
-                    NDArray part = HingeLoss.discriminator(real.scores(), fake.scores());
+                    NDArray part = fp32(HingeLoss.discriminator(real.scores(), fake.scores()));
                     add(values, "d_hinge", part.getFloat() * share);
                     add(values, "d_real_score", meanScore(real.scores()) * share);
                     add(values, "d_fake_score", meanScore(fake.scores()) * share);
@@ -106,8 +106,7 @@ final class Stage1Step {
             for (int r = 1; r < replicas.size(); r++) {
                 Replica.addGradients(Replica.trainable(replicas.get(r).discriminatorParameters), dMaster);
             }
-            requireFinite(dMaster, "discriminator");
-            discriminatorOptimizer.step(dMaster, lrD);
+            optimize(discriminatorOptimizer, dMaster, lrD, "discriminator");
             mark(profile, "discriminator check and optimizer", () -> any(dMaster));
             for (int r = 1; r < replicas.size(); r++) {
                 replicas.get(r).copyFrom(master);
@@ -194,7 +193,7 @@ final class Stage1Step {
         NDArray p = f.foregroundPrediction;
         NDArray t = f.target;
         NDArray total = null;
-        NDArray l1 = p.sub(t).abs().mean();
+        NDArray l1 = fp32(p.sub(t).abs().mean());
         add(values, "l1_foreground", l1.getFloat() * share);
         LossNetworks n = r.losses;
         if (w.l1() > 0) {
@@ -237,12 +236,12 @@ final class Stage1Step {
         for (int r = 0; r < forwards.size(); r++) {
             Forward f = forwards.get(r);
             DeviceBatch b = shards.get(r);
-            anchors.add(onto(f.zPrediction, master));
-            anchors.add(onto(f.zCross, master));
-            positives.add(onto(f.zDriver, master));
-            positives.add(onto(f.zDriver, master));
-            negatives.add(onto(f.zDriver, master));
-            negatives.add(onto(f.zCrossDriver, master));
+            anchors.add(fp32(onto(f.zPrediction, master)));
+            anchors.add(fp32(onto(f.zCross, master)));
+            positives.add(fp32(onto(f.zDriver, master)));
+            positives.add(fp32(onto(f.zDriver, master)));
+            negatives.add(fp32(onto(f.zDriver, master)));
+            negatives.add(fp32(onto(f.zCrossDriver, master)));
             for (int k = 0; k < 2; k++) {
                 for (int id : b.identity) {
                     anchorIdentity.add(id);
@@ -274,7 +273,8 @@ final class Stage1Step {
         return images.get(":, :, " + off + ":" + (off + side) + ", " + off + ":" + (off + side));
     }
 
-    private static NDArray term(Map<String, Double> values, String key, NDArray raw, double weight, double share) {
+    private static NDArray term(Map<String, Double> values, String key, NDArray value, double weight, double share) {
+        NDArray raw = fp32(value);
         add(values, key, raw.getFloat() * share);
         return Scalars.mul(raw, weight);
     }
@@ -290,16 +290,25 @@ final class Stage1Step {
     private static double meanScore(NDList scores) {
         double s = 0;
         for (NDArray a : scores) {
-            s += a.mean().getFloat();
+            s += fp32(a.mean()).getFloat();
         }
         return s / scores.size();
     }
 
     /**
-     * Refuses to step on non-finite gradients: a NaN would poison every weight and every later
-     * checkpoint. (On the CPU, DJL's Number-scalar arithmetic on gradient paths is the usual cause;
-     * see the tensor package.)
+     * One optimizer step that refuses non-finite gradients: a NaN would poison every weight and every
+     * later checkpoint. (On the CPU, DJL's Number-scalar arithmetic on gradient paths is the usual
+     * cause; see the tensor package.)
      */
+    private static void optimize(AdamW optimizer, Map<String, NDArray> weights, double lr, String network) {
+        try {
+            optimizer.step(weights, lr);
+        } catch (AdamW.NonFiniteGradientsException e) {
+            throw new IllegalStateException("the " + network + "'s gradients are not finite; no step taken "
+                    + "(the last checkpoint is intact)", e);
+        }
+    }
+
     /** Ends a profiled phase; without a profile it does nothing (not even look up the array to wait for). */
     private static void mark(StepProfile profile, String phase, Supplier<NDArray> sync) {
         if (profile != null) {
@@ -311,17 +320,12 @@ final class Stage1Step {
         return weights.values().iterator().next();
     }
 
-    private static void requireFinite(Map<String, NDArray> weights, String network) {
-        // summed on the device, read once: one host synchronisation per step, not one per tensor
-        NDArray sum = null;
-        for (NDArray w : weights.values()) {
-            NDArray s = w.getGradient().abs().sum();
-            sum = sum == null ? s : sum.add(s);
-        }
-        if (sum != null && !Float.isFinite(sum.getFloat())) {
-            throw new IllegalStateException("the " + network + "'s gradients are not finite; no step taken "
-                    + "(the last checkpoint is intact)");
-        }
+    /**
+     * A loss value or code in fp32: under mixed precision the networks answer in bf16, while the
+     * loss arithmetic, its logged values and the backward pass's seed stay in fp32.
+     */
+    private static NDArray fp32(NDArray a) {
+        return MixedPrecision.cast(a, DataType.FLOAT32);
     }
 
     private static NDArray onto(NDArray a, Replica master) {

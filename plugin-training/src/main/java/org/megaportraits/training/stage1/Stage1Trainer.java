@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -22,6 +23,7 @@ import org.megaportraits.basemodel.net.BaseModelConfig;
 import org.megaportraits.nn.tensor.Devices;
 import org.megaportraits.sdk.ExecutionOptions;
 import org.megaportraits.sdk.InvalidInputException;
+import org.megaportraits.sdk.Precision;
 import org.megaportraits.sdk.training.TrainingStatus;
 import org.megaportraits.training.checkpoint.Checkpoint;
 import org.megaportraits.training.checkpoint.CheckpointStore;
@@ -73,22 +75,21 @@ public final class Stage1Trainer implements AutoCloseable {
     private final Stage1Step stepper;
     private final PairSampler sampler;
     private final FolderSource source;
+    private final DataType compute;
     private long step;
 
     /**
      * Prepares a run: an existing checkpoint in {@code runDir} is resumed.
      *
      * @param config the configuration file, or null to use the run folder's saved one (or the defaults)
-     * @param options the device when the configuration names none, and the precision (fp32 only)
+     * @param options the device when the configuration names none, and the precision: fp32, or bf16
+     *                for mixed precision (fp32 weights and optimizer state, bf16 computation)
      */
     public Stage1Trainer(Path config, Path data, Path runDir, ExecutionOptions options, FaceServices faces) {
         this.runDir = runDir;
         this.cfg = resolveConfig(config, runDir);
         this.model = BaseModelConfig.preset(cfg.preset());
-        if (options.precision() != org.megaportraits.sdk.Precision.FP32) {
-            throw new InvalidInputException("training runs in fp32, " + options.precision() + " was asked for",
-                    "train with --precision fp32");
-        }
+        this.compute = computeType(options.precision());
         List<Device> devices = devices(cfg, options);
         if (cfg.batchSize() < devices.size()) {
             throw new InvalidInputException("batch size " + cfg.batchSize() + " is smaller than the " + devices.size()
@@ -120,8 +121,10 @@ public final class Stage1Trainer implements AutoCloseable {
             for (int i = 1; i < replicas.size(); i++) {
                 replicas.get(i).copyFrom(replicas.get(0));
             }
-            LOG.info("stage-1 run in {}: preset {} ({} px), batch {} on {}, {} identities in {}, step {} of {}", runDir,
-                    model.name(), model.imageSize(), cfg.batchSize(), devices, source.identities(), data, step, cfg.steps());
+            LOG.info("stage-1 run in {}: preset {} ({} px), batch {} on {}, {}, {} identities in {}, step {} of {}", runDir,
+                    model.name(), model.imageSize(), cfg.batchSize(), devices, compute == DataType.FLOAT32 ? "fp32"
+                            : "mixed precision (fp32 weights, " + compute + " computation)",
+                    source.identities(), data, step, cfg.steps());
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -220,6 +223,18 @@ public final class Stage1Trainer implements AutoCloseable {
         return done;
     }
 
+    /**
+     * The type the networks compute in. bf16 keeps fp32's exponent range, so its gradients need no
+     * loss scaling; fp16 would (its gradients underflow), which this trainer does not do.
+     */
+    private static DataType computeType(Precision precision) {
+        if (precision == Precision.FP16) {
+            throw new InvalidInputException("training does not run in fp16 (its gradients would need loss scaling)",
+                    "train with --precision bf16 (mixed precision, on GPUs of the Ampere generation or newer) or fp32");
+        }
+        return Devices.dataType(precision);
+    }
+
     /** One step on a batch: splits it over the replicas, seeds the engine from (seed, step). */
     Stage1Step.Result takeStep(List<Example> batch, int sampleRows) {
         Engine.getEngine(Devices.ENGINE).setRandomSeed((int) (PairSampler.stepSeed(cfg.seed(), step) & 0x7fffffff));
@@ -232,7 +247,7 @@ public final class Stage1Trainer implements AutoCloseable {
                 int to = batch.size() * (r + 1) / n;
                 NDManager m = replicas.get(r).manager.newSubManager();
                 shardManagers.add(m);
-                shards.add(new DeviceBatch(batch.subList(from, to), m));
+                shards.add(new DeviceBatch(batch.subList(from, to), m, compute));
             }
             return stepper.run(replicas, shards, generatorOptimizer, discriminatorOptimizer,
                     generatorSchedule.rate(step), discriminatorSchedule.rate(step), sampleRows);

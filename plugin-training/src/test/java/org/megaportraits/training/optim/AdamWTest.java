@@ -1,6 +1,8 @@
 package org.megaportraits.training.optim;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -73,6 +75,25 @@ class AdamWTest {
             }
             opt.step(weights, 0.1);
             assertEquals(0.5f * 1f + 0.5f * 1f, ma.getFloat(1, 2), 1e-6);
+        }
+    }
+
+    @Test
+    void aNonFiniteGradientIsRefusedBeforeAnythingChanges() {
+        try (NDManager m = NDManager.newBaseManager("PyTorch"); AdamW opt = new AdamW(AdamW.Settings.PAPER, m)) {
+            NDArray w = m.create(new float[] {1f, 2f});
+            w.setRequiresGradient(true);
+            Map<String, NDArray> weights = Map.of("w", w);
+            backward(w, 0.5f);
+            opt.step(weights, 0.1);
+            float[] after = w.toFloatArray();
+            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                // d/dw sqrt(w - 1.5) at w = 0.899... is NaN for the first element
+                gc.backward(w.sub(1.5f).sqrt().sum());
+            }
+            assertThrows(AdamW.NonFiniteGradientsException.class, () -> opt.step(weights, 0.1));
+            assertArrayEquals(after, w.toFloatArray(), 0f);
+            assertEquals(1, opt.steps());
         }
     }
 
