@@ -10,7 +10,7 @@ import java.util.function.Supplier;
 import org.megaportraits.background.matte.GrabCutMatting;
 import org.megaportraits.background.matte.Matting;
 import org.megaportraits.background.paste.PasteBack;
-import org.megaportraits.background.plate.InpaintedPlate;
+import org.megaportraits.background.plate.PyramidFillPlate;
 import org.megaportraits.nn.tensor.Devices;
 import org.megaportraits.nn.tensor.NDImageBatch;
 import org.megaportraits.sdk.ExecutionOptions;
@@ -88,7 +88,7 @@ final class CompositorSession implements Compositor.Session {
         checkChannels(mattes, 1, "mattes");
         checkSameSize(images, mattes);
         try (NDManager scratch = manager.newSubManager()) {
-            NDArray plates = InpaintedPlate.plates(tensor(images, scratch), tensor(mattes, scratch));
+            NDArray plates = PyramidFillPlate.plates(tensor(images, scratch), tensor(mattes, scratch));
             return NDImageBatch.wrap(manager, plates);
         }
     }

@@ -1,17 +1,17 @@
 package org.megaportraits.background.matte;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
-import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
-import org.bytedeco.opencv.opencv_core.Size;
+import org.megaportraits.nn.layer.Resample;
 import org.megaportraits.nn.tensor.NDImageBatch;
 import org.megaportraits.sdk.face.Face;
 import org.megaportraits.sdk.face.FaceAnalyzer;
@@ -20,8 +20,9 @@ import org.megaportraits.sdk.image.RgbImage;
 /**
  * The classic matte, without a matting network: GrabCut (OpenCV) seeded from the face. Inside the
  * face outline is certain foreground, the head-and-shoulders region probable foreground, a margin
- * around it probable background, the rest certain background. GrabCut runs at 256 pixels; its
- * hard mask is scaled up and feathered (a Gaussian of 1 % of the crop) into a soft matte. Hair
+ * around it probable background, the rest certain background. GrabCut runs at 128 pixels on the
+ * CPU; its hard mask is scaled up and feathered (a Gaussian of 1 % of the crop) on the crops'
+ * device into a soft matte. Hair
  * strands and fine detail are beyond it; a matting network (see {@link TorchScriptMatting}) does
  * better.
  */
@@ -34,6 +35,8 @@ public final class GrabCutMatting implements Matting {
      */
     private static final int WORK_SIZE = 128;
     private static final int ITERATIONS = 2;
+    /** The feather's Gaussian sigma as a share of the crop's larger side. */
+    private static final double FEATHER = 0.01;
 
     private final Supplier<FaceAnalyzer.Session> faces;
 
@@ -50,31 +53,41 @@ public final class GrabCutMatting implements Matting {
         return matte(images, null);
     }
 
-    /** Mattes seeded from the given landmarks where known; faces are found only in the other crops. */
+    /**
+     * Mattes seeded from the given landmarks where known; faces are found only in the other crops.
+     * Only the graph cuts run on the CPU: the crops are shrunk to the working size on their device
+     * before they are copied to the host, and the cut masks are scaled up and feathered there.
+     */
     @Override
     public NDArray matte(NDArray images, List<double[]> landmarks) {
-        List<RgbImage> crops = NDImageBatch.toHost(images);
-        if (landmarks != null && landmarks.size() != crops.size()) {
-            throw new IllegalArgumentException(landmarks.size() + " landmark sets for " + crops.size() + " crops");
+        Shape s = images.getShape();
+        int n = (int) s.get(0);
+        int h = (int) s.get(2);
+        int w = (int) s.get(3);
+        if (landmarks != null && landmarks.size() != n) {
+            throw new IllegalArgumentException(landmarks.size() + " landmark sets for " + n + " crops");
         }
-        int h = crops.get(0).height();
-        int w = crops.get(0).width();
-        float[] all = new float[crops.size() * h * w];
-        // faces are found one crop after another (the face session is not shared between threads),
-        // then the crops' graph cuts, each single-threaded in OpenCV, run side by side
-        List<HeadRegions> regions = new ArrayList<>(crops.size());
-        for (int i = 0; i < crops.size(); i++) {
+        // faces are found one crop after another, at full size (the face session is not shared
+        // between threads); only crops without landmarks need it
+        List<HeadRegions> regions = new ArrayList<>(n);
+        List<RgbImage> full = null;
+        for (int i = 0; i < n; i++) {
             double[] known = landmarks == null ? null : landmarks.get(i);
-            regions.add(known != null ? HeadRegions.ofLandmarks(known) : regions(crops.get(i)));
+            if (known == null && full == null) {
+                full = NDImageBatch.toHost(images);
+            }
+            regions.add(known != null ? HeadRegions.ofLandmarks(known) : regions(full.get(i)));
         }
-        IntStream.range(0, crops.size()).parallel().forEach(i ->
-                System.arraycopy(matte(crops.get(i), regions.get(i)), 0, all, i * h * w, h * w));
-        return images.getManager().create(all, new Shape(crops.size(), 1, h, w)).toDevice(images.getDevice(), false);
-    }
-
-    /** The soft matte of one crop, row by row. */
-    float[] matte(RgbImage crop) {
-        return matte(crop, regions(crop));
+        double k = Math.min(1.0, (double) WORK_SIZE / Math.max(w, h));
+        int ww = Math.max(1, (int) Math.round(w * k));
+        int wh = Math.max(1, (int) Math.round(h * k));
+        List<RgbImage> small = NDImageBatch.toHost(Resample.resize(images.toType(DataType.FLOAT32, false), wh, ww));
+        // the crops' graph cuts, each single-threaded in OpenCV, side by side
+        float[] cut = new float[n * ww * wh];
+        IntStream.range(0, n).parallel().forEach(i ->
+                System.arraycopy(cut(small.get(i), regions.get(i), w, h), 0, cut, i * ww * wh, ww * wh));
+        NDArray masks = images.getManager().create(cut, new Shape(n, 1, wh, ww)).toDevice(images.getDevice(), false);
+        return Feather.gaussian(Resample.resize(masks, h, w), FEATHER * Math.max(w, h)).clip(0f, 1f);
     }
 
     /** The head regions that seed a crop's graph cut: from its face, or centred when none is found. */
@@ -84,15 +97,20 @@ public final class GrabCutMatting implements Matting {
                 : HeadRegions.ofLandmarks(found.get(0).landmarks());
     }
 
-    private static float[] matte(RgbImage crop, HeadRegions regions) {
-        double k = Math.min(1.0, (double) WORK_SIZE / Math.max(crop.width(), crop.height()));
-        int ww = Math.max(1, (int) Math.round(crop.width() * k));
-        int wh = Math.max(1, (int) Math.round(crop.height() * k));
+    /**
+     * The graph cut of one crop already shrunk to the working size: seeds from the head regions (in
+     * the full crop's pixels, {@code fullWidth} x {@code fullHeight}), 1 where the cut says person.
+     */
+    private static float[] cut(RgbImage small, HeadRegions regions, int fullWidth, int fullHeight) {
+        int ww = small.width();
+        int wh = small.height();
+        double kx = (double) ww / fullWidth;
+        double ky = (double) wh / fullHeight;
         byte[] seeds = new byte[ww * wh];
         for (int y = 0; y < wh; y++) {
             for (int x = 0; x < ww; x++) {
-                double fx = (x + 0.5) / k;
-                double fy = (y + 0.5) / k;
+                double fx = (x + 0.5) / kx;
+                double fy = (y + 0.5) / ky;
                 int label;
                 if (regions.inFace(fx, fy, 0.1)) {
                     label = opencv_imgproc.GC_FGD;
@@ -107,11 +125,10 @@ public final class GrabCutMatting implements Matting {
             }
         }
         byte[] hard = new byte[ww * wh];
-        try (Mat full = bgr(crop); Mat small = new Mat(); Mat mask = new Mat(wh, ww, opencv_core.CV_8UC1);
+        try (Mat image = bgr(small); Mat mask = new Mat(wh, ww, opencv_core.CV_8UC1);
              Mat bgd = new Mat(); Mat fgd = new Mat(); Rect none = new Rect()) {
-            opencv_imgproc.resize(full, small, new Size(ww, wh), 0, 0, opencv_imgproc.INTER_AREA);
             mask.data().put(seeds);
-            opencv_imgproc.grabCut(small, mask, none, bgd, fgd, ITERATIONS, opencv_imgproc.GC_INIT_WITH_MASK);
+            opencv_imgproc.grabCut(image, mask, none, bgd, fgd, ITERATIONS, opencv_imgproc.GC_INIT_WITH_MASK);
             mask.data().get(hard);
         }
         float[] binary = new float[ww * wh];
@@ -119,15 +136,7 @@ public final class GrabCutMatting implements Matting {
             int label = hard[i];
             binary[i] = label == opencv_imgproc.GC_FGD || label == opencv_imgproc.GC_PR_FGD ? 1f : 0f;
         }
-        float[] out = new float[crop.width() * crop.height()];
-        try (Mat small = new Mat(wh, ww, opencv_core.CV_32FC1); Mat big = new Mat()) {
-            new FloatPointer(small.data()).put(binary);
-            opencv_imgproc.resize(small, big, new Size(crop.width(), crop.height()), 0, 0, opencv_imgproc.INTER_LINEAR);
-            double sigma = 0.01 * Math.max(crop.width(), crop.height());
-            opencv_imgproc.GaussianBlur(big, big, new Size(0, 0), sigma);
-            new FloatPointer(big.data()).get(out);
-        }
-        return out;
+        return binary;
     }
 
     /** An OpenCV BGR copy of an RGB image. */
