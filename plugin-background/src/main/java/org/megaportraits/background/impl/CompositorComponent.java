@@ -59,7 +59,7 @@ public final class CompositorComponent implements Compositor {
         String model = mattingModel;
         Matting matting = model == null || model.isBlank() ? null : TorchScriptMatting.load(Paths.get(model), options);
         if (matting == null) {
-            LOG.info("compositor session on {}: classic GrabCut matte and OpenCV inpainting (no matting network configured)",
+            LOG.info("compositor session on {}: classic GrabCut matte and push-pull plate (no matting network configured)",
                     options.device());
         } else {
             LOG.info("compositor session on {}: matting network {}", options.device(), model);

@@ -15,8 +15,8 @@ import org.megaportraits.nn.layer.Resample;
  * pixels. Push-pull averages the known pixels down an image pyramid (each level the weighted mean
  * of the one below, weights counting known pixels) and pulls the means back up, so a hole takes the
  * colours of its surroundings, smoothly blurred across it; behind a person who covers most of it
- * that is enough. A dozen batched tensor operations per level: the whole batch in about a
- * millisecond on a GPU, where OpenCV's Telea inpainting took 10-15 ms per crop on a CPU core.
+ * that is enough. A few batched tensor operations per level, on the crops' device: the plates of
+ * a 192-frame job took 0.09 s on an H100, OpenCV's Telea inpainting 2.4 s on 16 CPU cores.
  */
 public final class PyramidFillPlate {
 

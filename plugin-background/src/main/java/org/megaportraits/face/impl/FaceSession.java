@@ -188,7 +188,7 @@ final class FaceSession implements FaceAnalyzer.Session {
                 NDArray image = NDImageBatch.fromHost(List.of(frames.get(i)), scratch);
                 CropTransform t = transforms.get(i);
                 // a crop that leaves the frame continues its edge: black blocks would be taken for
-                // background by the mattes and spread by the inpainted plate
+                // background by the mattes and spread by the plate's fill
                 crops.add(AffineSampler.resample(image, new double[] {t.a00(), t.a01(), t.a02(), t.a10(), t.a11(), t.a12()},
                         cropSize, cropSize, AffineSampler.Border.REPLICATE));
             }

@@ -13,7 +13,7 @@ import org.osgi.annotation.versioning.ProviderType;
  * foreground mattes, a background plate with the person removed, alpha compositing, and paste-back
  * of generated crops into full frames. Batches a session returns are freed when they are closed or
  * when the session closes. Implementations document their matting and inpainting (the reference
- * bundle: GrabCut seeded from the face and OpenCV inpainting, or a configured matting network).
+ * bundle: GrabCut seeded from the face and a push-pull fill, or a configured matting network).
  */
 @Api(Api.Status.STABLE)
 @ProviderType
