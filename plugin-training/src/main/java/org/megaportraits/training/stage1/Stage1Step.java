@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.megaportraits.basemodel.net.BaseGenerator;
+import org.megaportraits.nn.tensor.DeviceTransfer;
 import org.megaportraits.nn.tensor.Devices;
 import org.megaportraits.nn.tensor.MixedPrecision;
 import org.megaportraits.nn.tensor.NDImageBatch;
@@ -329,7 +330,7 @@ final class Stage1Step {
     }
 
     private static NDArray onto(NDArray a, Replica master) {
-        return a.getDevice().equals(master.device) ? a : a.toDevice(master.device, false);
+        return DeviceTransfer.to(a, master.device);
     }
 
     private static Samples samples(DeviceBatch b, Forward f, int rows) {
