@@ -38,7 +38,7 @@ public final class Dense extends NetworkBlock implements MultiplyAddCounter {
         NDArray x = inputs.singletonOrThrow();
         NDArray w;
         if (spectral == null) {
-            w = valueFor(store, weight, x, training);
+            w = value(store, weight, x.getDevice(), training);
         } else if (training || inferenceWeight == null) {
             w = SpectralNorm.apply(value(store, weight, x.getDevice(), training),
                     value(store, spectral, x.getDevice(), training), training);

@@ -36,8 +36,7 @@ public final class SpectralNorm {
         if (update) {
             u.set(new NDIndex(":"), u1.reshape(-1).toType(u.getDataType(), false));
         }
-        NDArray out = MixedPrecision.cast(w, DataType.FLOAT32).div(sigma);
-        return MixedPrecision.cast(out, w.getDataType());
+        return MixedPrecision.cast(mat.div(sigma).reshape(w.getShape()), w.getDataType());
     }
 
     private static NDArray normalize(NDArray x) {
