@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.megaportraits.background.matte.GrabCutMatting;
 import org.megaportraits.background.matte.Matting;
+import org.megaportraits.background.matte.MeanFieldGrabCutMatting;
 import org.megaportraits.background.paste.PasteBack;
 import org.megaportraits.background.plate.PyramidFillPlate;
 import org.megaportraits.nn.tensor.Devices;
@@ -32,6 +33,7 @@ final class CompositorSession implements Compositor.Session {
     private final NDManager manager;
     private final Supplier<FaceAnalyzer.Session> faceSessions;
     private final Matting configuredMatting;
+    private final boolean meanField;
     private final Runnable onClose;
     private FaceAnalyzer.Session faces;
     private Matting matting;
@@ -39,11 +41,14 @@ final class CompositorSession implements Compositor.Session {
 
     /**
      * @param matting      a matting network chosen by configuration, or null for the classic matte
+     * @param meanField    whether the classic matte is solved by mean field on the device (else OpenCV's graph cut)
      * @param faceSessions opens a face session for the classic matte
      */
-    CompositorSession(ExecutionOptions options, Matting matting, Supplier<FaceAnalyzer.Session> faceSessions, Runnable onClose) {
+    CompositorSession(ExecutionOptions options, Matting matting, boolean meanField, Supplier<FaceAnalyzer.Session> faceSessions,
+                      Runnable onClose) {
         this.manager = NDManager.newBaseManager(Devices.device(options), Devices.ENGINE);
         this.configuredMatting = matting;
+        this.meanField = meanField;
         this.faceSessions = faceSessions;
         this.onClose = onClose;
     }
@@ -72,7 +77,7 @@ final class CompositorSession implements Compositor.Session {
             if (configuredMatting != null) {
                 matting = configuredMatting;
             } else {
-                matting = new GrabCutMatting(this::faces);
+                matting = meanField ? new MeanFieldGrabCutMatting(this::faces) : new GrabCutMatting(this::faces);
             }
         }
         try (NDManager scratch = manager.newSubManager()) {

@@ -3,7 +3,6 @@ package org.megaportraits.background.matte;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
@@ -13,7 +12,6 @@ import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.megaportraits.nn.layer.Resample;
 import org.megaportraits.nn.tensor.NDImageBatch;
-import org.megaportraits.sdk.face.Face;
 import org.megaportraits.sdk.face.FaceAnalyzer;
 import org.megaportraits.sdk.image.RgbImage;
 
@@ -64,20 +62,7 @@ public final class GrabCutMatting implements Matting {
         int n = (int) s.get(0);
         int h = (int) s.get(2);
         int w = (int) s.get(3);
-        if (landmarks != null && landmarks.size() != n) {
-            throw new IllegalArgumentException(landmarks.size() + " landmark sets for " + n + " crops");
-        }
-        // faces are found one crop after another, at full size (the face session is not shared
-        // between threads); only crops without landmarks need it
-        List<HeadRegions> regions = new ArrayList<>(n);
-        List<RgbImage> full = null;
-        for (int i = 0; i < n; i++) {
-            double[] known = landmarks == null ? null : landmarks.get(i);
-            if (known == null && full == null) {
-                full = NDImageBatch.toHost(images);
-            }
-            regions.add(known != null ? HeadRegions.ofLandmarks(known) : regions(full.get(i)));
-        }
+        List<HeadRegions> regions = HeadRegions.forCrops(images, landmarks, faces);
         double k = Math.min(1.0, (double) WORK_SIZE / Math.max(w, h));
         int ww = Math.max(1, (int) Math.round(w * k));
         int wh = Math.max(1, (int) Math.round(h * k));
@@ -90,13 +75,6 @@ public final class GrabCutMatting implements Matting {
         return Feather.gaussian(Resample.resize(masks, h, w), FEATHER * Math.max(w, h)).clip(0f, 1f);
     }
 
-    /** The head regions that seed a crop's graph cut: from its face, or centred when none is found. */
-    private HeadRegions regions(RgbImage crop) {
-        List<Face> found = faces.get().detect(crop);
-        return found.isEmpty() ? HeadRegions.centred(crop.width(), crop.height())
-                : HeadRegions.ofLandmarks(found.get(0).landmarks());
-    }
-
     /**
      * The graph cut of one crop already shrunk to the working size: seeds from the head regions (in
      * the full crop's pixels, {@code fullWidth} x {@code fullHeight}), 1 where the cut says person.
@@ -104,26 +82,7 @@ public final class GrabCutMatting implements Matting {
     private static float[] cut(RgbImage small, HeadRegions regions, int fullWidth, int fullHeight) {
         int ww = small.width();
         int wh = small.height();
-        double kx = (double) ww / fullWidth;
-        double ky = (double) wh / fullHeight;
-        byte[] seeds = new byte[ww * wh];
-        for (int y = 0; y < wh; y++) {
-            for (int x = 0; x < ww; x++) {
-                double fx = (x + 0.5) / kx;
-                double fy = (y + 0.5) / ky;
-                int label;
-                if (regions.inFace(fx, fy, 0.1)) {
-                    label = opencv_imgproc.GC_FGD;
-                } else if (regions.inPerson(fx, fy, 1.0)) {
-                    label = opencv_imgproc.GC_PR_FGD;
-                } else if (regions.inPerson(fx, fy, 1.35)) {
-                    label = opencv_imgproc.GC_PR_BGD;
-                } else {
-                    label = opencv_imgproc.GC_BGD;
-                }
-                seeds[y * ww + x] = (byte) label;
-            }
-        }
+        byte[] seeds = seeds(regions, ww, wh, fullWidth, fullHeight);
         byte[] hard = new byte[ww * wh];
         try (Mat image = bgr(small); Mat mask = new Mat(wh, ww, opencv_core.CV_8UC1);
              Mat bgd = new Mat(); Mat fgd = new Mat(); Rect none = new Rect()) {
@@ -137,6 +96,34 @@ public final class GrabCutMatting implements Matting {
             binary[i] = label == opencv_imgproc.GC_FGD || label == opencv_imgproc.GC_PR_FGD ? 1f : 0f;
         }
         return binary;
+    }
+
+    /**
+     * OpenCV's GrabCut labels of a working grid of {@code width} x {@code height}: each pixel's
+     * centre is tested in the full crop's pixels against the face, the person and the margin.
+     */
+    static byte[] seeds(HeadRegions regions, int width, int height, int fullWidth, int fullHeight) {
+        double kx = (double) width / fullWidth;
+        double ky = (double) height / fullHeight;
+        byte[] seeds = new byte[width * height];
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                double fx = (x + 0.5) / kx;
+                double fy = (y + 0.5) / ky;
+                int label;
+                if (regions.inFace(fx, fy, SeedMaps.FACE_SHRINK)) {
+                    label = opencv_imgproc.GC_FGD;
+                } else if (regions.inPerson(fx, fy, 1.0)) {
+                    label = opencv_imgproc.GC_PR_FGD;
+                } else if (regions.inPerson(fx, fy, SeedMaps.MARGIN_GROW)) {
+                    label = opencv_imgproc.GC_PR_BGD;
+                } else {
+                    label = opencv_imgproc.GC_BGD;
+                }
+                seeds[y * width + x] = (byte) label;
+            }
+        }
+        return seeds;
     }
 
     /** An OpenCV BGR copy of an RGB image. */

@@ -1,8 +1,14 @@
 package org.megaportraits.background.matte;
 
+import ai.djl.ndarray.NDArray;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Supplier;
+import org.megaportraits.nn.tensor.NDImageBatch;
+import org.megaportraits.sdk.face.Face;
+import org.megaportraits.sdk.face.FaceAnalyzer;
+import org.megaportraits.sdk.image.RgbImage;
 
 /**
  * Where a person is likely to be in a head crop: the face itself (a convex outline), the head
@@ -44,6 +50,34 @@ final class HeadRegions {
         this.torsoSpread = torso[3];
     }
 
+    /**
+     * The regions of each crop of a batch (N x 3 x H x W): from its landmarks where given (crop
+     * pixels, per crop or null), else from the largest face found in it (one crop after another, at
+     * full size: the face session is not shared between threads), else centred.
+     */
+    static List<HeadRegions> forCrops(NDArray images, List<double[]> landmarks, Supplier<FaceAnalyzer.Session> faces) {
+        int n = (int) images.getShape().get(0);
+        if (landmarks != null && landmarks.size() != n) {
+            throw new IllegalArgumentException(landmarks.size() + " landmark sets for " + n + " crops");
+        }
+        List<HeadRegions> regions = new ArrayList<>(n);
+        List<RgbImage> full = null;
+        for (int i = 0; i < n; i++) {
+            double[] known = landmarks == null ? null : landmarks.get(i);
+            if (known != null) {
+                regions.add(ofLandmarks(known));
+                continue;
+            }
+            if (full == null) {
+                full = NDImageBatch.toHost(images);
+            }
+            RgbImage crop = full.get(i);
+            List<Face> found = faces.get().detect(crop);
+            regions.add(found.isEmpty() ? centred(crop.width(), crop.height()) : ofLandmarks(found.get(0).landmarks()));
+        }
+        return regions;
+    }
+
     /** Regions of a face with landmarks {@code x0, y0, ...} in crop pixels. */
     static HeadRegions ofLandmarks(double[] l) {
         List<double[]> outline = new ArrayList<>();
@@ -76,6 +110,25 @@ final class HeadRegions {
         double[] head = {width * 0.5, height * 0.42, width * 0.32, height * 0.42};
         double[] torso = {width * 0.5, height * 0.75, width * 0.12, 1.5};
         return new HeadRegions(hull(outline), head, torso);
+    }
+
+    /** The face outline (convex, in order) shrunk by {@code shrink} towards its centre, as {@link #inFace} tests it. */
+    double[][] faceOutline(double shrink) {
+        double[][] out = new double[face.length][];
+        for (int i = 0; i < face.length; i++) {
+            out[i] = new double[] {faceX + (face[i][0] - faceX) * (1 - shrink), faceY + (face[i][1] - faceY) * (1 - shrink)};
+        }
+        return out;
+    }
+
+    /** The head ellipse: centre x, centre y, radius x, radius y. */
+    double[] head() {
+        return new double[] {headX, headY, headRx, headRy};
+    }
+
+    /** The torso: centre x, top y, half width at the top, widening per pixel down (each side). */
+    double[] torso() {
+        return new double[] {torsoX, torsoTop, torsoTopHalf, torsoSpread};
     }
 
     /** True inside the face outline shrunk by {@code shrink} (0.1 = 10 % towards its centre). */

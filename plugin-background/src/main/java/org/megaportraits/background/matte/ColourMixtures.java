@@ -1,0 +1,152 @@
+package org.megaportraits.background.matte;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+
+/**
+ * Gaussian mixtures of RGB colours with full covariances, one mixture per image of a batch, fitted
+ * by weighted expectation-maximisation on the images' device: GrabCut's colour models. Colours are
+ * given as N x 3 x P (P pixels), pixel weights as N x 1 x P. Components start as equal-mass slices
+ * of the colours along their principal axis (a deterministic stand-in for GrabCut's k-means).
+ */
+final class ColourMixtures {
+
+    /** Components per mixture, as in GrabCut. */
+    static final int COMPONENTS = 5;
+
+    /**
+     * Added to each covariance's diagonal, in squared [0, 1] units (about 3 of 255 levels): keeps a
+     * flat region's component from collapsing to a spike on 8-bit values.
+     */
+    private static final float VARIANCE_FLOOR = 1.5e-4f;
+
+    /** Mass below which a component counts as empty (its weight ends up tiny, its covariance the floor). */
+    private static final float EMPTY = 1e-3f;
+
+    /** Standard-normal quantiles that split a Gaussian into five slices of equal mass. */
+    private static final float[] SLICES = {-0.8416f, -0.2533f, 0.2533f, 0.8416f};
+
+    private static final double LOG_2PI = Math.log(2 * Math.PI);
+
+    /** Mixture parameters: log weights N x K, means N x K x 3, inverse covariances N x K x 6, log-determinants N x K. */
+    private final NDArray logWeights;
+    private final NDArray means;
+    private final NDArray precisions;
+    private final NDArray logDets;
+
+    private ColourMixtures(NDArray logWeights, NDArray means, NDArray precisions, NDArray logDets) {
+        this.logWeights = logWeights;
+        this.means = means;
+        this.precisions = precisions;
+        this.logDets = logDets;
+    }
+
+    /**
+     * The six second-order products of each pixel's colour, N x 6 x P: rr, gg, bb, rg, rb, gb
+     * (computed once per batch and shared by all fits and evaluations).
+     */
+    static NDArray products(NDArray colours) {
+        NDArray r = colours.get(":, 0:1");
+        NDArray g = colours.get(":, 1:2");
+        NDArray b = colours.get(":, 2:3");
+        return NDArrays.concat(new NDList(r.square(), g.square(), b.square(), r.mul(g), r.mul(b), g.mul(b)), 1);
+    }
+
+    /** A first fit: components from slices along the principal colour axis of the weighted pixels. */
+    static ColourMixtures initial(NDArray colours, NDArray products, NDArray weights) {
+        NDArray mass = weights.sum(new int[] {2}, true).add(EMPTY); // N x 1 x 1
+        NDArray mean = colours.mul(weights).sum(new int[] {2}, true).div(mass); // N x 3 x 1
+        NDArray centred = colours.sub(mean);
+        NDArray cov = centred.mul(weights).matMul(centred.transpose(0, 2, 1)).div(mass); // N x 3 x 3
+        // principal axis by power iteration from the grey axis
+        NDArray axis = colours.getManager().ones(new ai.djl.ndarray.types.Shape(colours.getShape().get(0), 3, 1));
+        for (int i = 0; i < 6; i++) {
+            axis = cov.matMul(axis);
+            axis = axis.div(axis.norm(new int[] {1}, true).add(1e-12f));
+        }
+        NDArray spread = axis.transpose(0, 2, 1).matMul(cov).matMul(axis).sqrt(); // N x 1 x 1
+        NDArray t = axis.transpose(0, 2, 1).matMul(centred); // N x 1 x P
+        NDArray slice = t.zerosLike();
+        for (float q : SLICES) {
+            slice = slice.add(t.gt(spread.mul(q)).toType(DataType.FLOAT32, false));
+        }
+        NDArray k = colours.getManager().arange(0f, COMPONENTS, 1f).reshape(1, COMPONENTS, 1);
+        NDArray responsibilities = slice.eq(k).toType(DataType.FLOAT32, false).mul(weights); // N x K x P
+        return fit(colours, products, responsibilities);
+    }
+
+    /** A refit: responsibilities from this mixture, weighted by the pixels' weights. */
+    ColourMixtures refit(NDArray colours, NDArray products, NDArray weights) {
+        NDArray responsibilities = componentLogDensities(colours, products).softmax(1).mul(weights);
+        return fit(colours, products, responsibilities);
+    }
+
+    /** Log-density of each pixel's colour under the mixture, N x 1 x P. */
+    NDArray logDensity(NDArray colours, NDArray products) {
+        NDArray c = componentLogDensities(colours, products);
+        NDArray top = c.max(new int[] {1}, true);
+        return c.sub(top).exp().sum(new int[] {1}, true).log().add(top);
+    }
+
+    /** log w_k + log N(x | mu_k, Sigma_k) for each component and pixel, N x K x P. */
+    private NDArray componentLogDensities(NDArray colours, NDArray products) {
+        // (x - mu)' A (x - mu) = sum over the six products of A's entries (off-diagonal twice)
+        // - 2 (A mu)' x + mu' A mu
+        NDArray a = precisions;
+        NDArray quadratic = a.matMul(products); // N x K x P, with the off-diagonal entries doubled in `precisions`
+        NDArray am = aTimes(a, means); // N x K x 3
+        NDArray linear = am.matMul(colours); // N x K x P
+        NDArray constant = am.mul(means).sum(new int[] {2}, true); // N x K x 1
+        NDArray mahalanobis = quadratic.sub(linear.mul(2)).add(constant);
+        return mahalanobis.add(logDets.expandDims(2)).add((float) (3 * LOG_2PI)).mul(-0.5f).add(logWeights.expandDims(2));
+    }
+
+    /** A times mu for symmetric A given as rr, gg, bb, 2rg, 2rb, 2gb (N x K x 6) and mu (N x K x 3). */
+    private static NDArray aTimes(NDArray a, NDArray mu) {
+        NDArray rr = a.get(":, :, 0");
+        NDArray gg = a.get(":, :, 1");
+        NDArray bb = a.get(":, :, 2");
+        NDArray rg = a.get(":, :, 3").div(2);
+        NDArray rb = a.get(":, :, 4").div(2);
+        NDArray gb = a.get(":, :, 5").div(2);
+        NDArray r = mu.get(":, :, 0");
+        NDArray g = mu.get(":, :, 1");
+        NDArray b = mu.get(":, :, 2");
+        return NDArrays.stack(new NDList(
+                rr.mul(r).add(rg.mul(g)).add(rb.mul(b)),
+                rg.mul(r).add(gg.mul(g)).add(gb.mul(b)),
+                rb.mul(r).add(gb.mul(g)).add(bb.mul(b))), 2);
+    }
+
+    /** Maximisation: weights, means and covariances from responsibilities N x K x P. */
+    private static ColourMixtures fit(NDArray colours, NDArray products, NDArray responsibilities) {
+        NDArray mass = responsibilities.sum(new int[] {2}); // N x K
+        NDArray safe = mass.add(EMPTY).expandDims(2);
+        NDArray mean = responsibilities.matMul(colours.transpose(0, 2, 1)).div(safe); // N x K x 3
+        NDArray second = responsibilities.matMul(products.transpose(0, 2, 1)).div(safe); // N x K x 6
+        NDArray r = mean.get(":, :, 0");
+        NDArray g = mean.get(":, :, 1");
+        NDArray b = mean.get(":, :, 2");
+        NDArray srr = second.get(":, :, 0").sub(r.square()).add(VARIANCE_FLOOR);
+        NDArray sgg = second.get(":, :, 1").sub(g.square()).add(VARIANCE_FLOOR);
+        NDArray sbb = second.get(":, :, 2").sub(b.square()).add(VARIANCE_FLOOR);
+        NDArray srg = second.get(":, :, 3").sub(r.mul(g));
+        NDArray srb = second.get(":, :, 4").sub(r.mul(b));
+        NDArray sgb = second.get(":, :, 5").sub(g.mul(b));
+        // inverse of the symmetric 3 x 3 by cofactors
+        NDArray crr = sgg.mul(sbb).sub(sgb.square());
+        NDArray crg = srb.mul(sgb).sub(srg.mul(sbb));
+        NDArray crb = srg.mul(sgb).sub(srb.mul(sgg));
+        NDArray cgg = srr.mul(sbb).sub(srb.square());
+        NDArray cgb = srg.mul(srb).sub(srr.mul(sgb));
+        NDArray cbb = srr.mul(sgg).sub(srg.square());
+        NDArray det = srr.mul(crr).add(srg.mul(crg)).add(srb.mul(crb)).maximum(1e-30f);
+        NDArray precisions = NDArrays.stack(new NDList(crr, cgg, cbb, crg.mul(2), crb.mul(2), cgb.mul(2)), 2)
+                .div(det.expandDims(2));
+        NDArray total = mass.sum(new int[] {1}, true).add(EMPTY);
+        NDArray logWeights = mass.add(1e-6f).div(total).log();
+        return new ColourMixtures(logWeights, mean, precisions, det.log());
+    }
+}
