@@ -102,7 +102,8 @@ public final class ReenactJob {
                     "use a photo where the face is clearly visible, frontal-ish and at least about 100 pixels tall");
         }
         try (AlignedFaces aligned = f.align(List.of(source), List.of(found.get(0)), m.resolution());
-             ImageBatch matte = c.matte(aligned.crops())) {
+             // the landmarks just found seed the matte: the compositor need not look for the face again
+             ImageBatch matte = c.matte(aligned.crops(), aligned.cropLandmarks())) {
             return m.encodeAvatar(aligned.crops(), aligned.poses().get(0), matte);
         }
     }

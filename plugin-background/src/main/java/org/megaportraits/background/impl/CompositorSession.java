@@ -3,8 +3,6 @@ package org.megaportraits.background.impl;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import org.megaportraits.background.matte.GrabCutMatting;
@@ -123,21 +121,18 @@ final class CompositorSession implements Compositor.Session {
             throw new InvalidInputException(crops.size() + " crops, " + frames.size() + " frames and " + transforms.size()
                     + " transforms given", "pass one crop, frame and transform per frame");
         }
-        List<RgbImage> out = new ArrayList<>(frames.size());
-        try (NDManager scratch = manager.newSubManager()) {
-            NDArray all = tensor(crops, scratch);
-            for (int i = 0; i < frames.size(); i++) {
-                RgbImage frame = frames.get(i);
-                CropTransform t = transforms.get(i);
-                if (t.frameWidth() != frame.width() || t.frameHeight() != frame.height()) {
-                    throw new InvalidInputException("crop transform " + i + " was made for a " + t.frameWidth() + "x"
-                            + t.frameHeight() + " frame, the frame is " + frame.width() + "x" + frame.height(),
-                            "paste each crop into the frame it was cut from");
-                }
-                out.add(PasteBack.paste(all.get(i).reshape(new Shape(1, 3, crops.height(), crops.width())), frame, t));
+        for (int i = 0; i < frames.size(); i++) {
+            RgbImage frame = frames.get(i);
+            CropTransform t = transforms.get(i);
+            if (t.frameWidth() != frame.width() || t.frameHeight() != frame.height()) {
+                throw new InvalidInputException("crop transform " + i + " was made for a " + t.frameWidth() + "x"
+                        + t.frameHeight() + " frame, the frame is " + frame.width() + "x" + frame.height(),
+                        "paste each crop into the frame it was cut from");
             }
         }
-        return out;
+        try (NDManager scratch = manager.newSubManager()) {
+            return PasteBack.pasteAll(tensor(crops, scratch), frames, transforms);
+        }
     }
 
     /**

@@ -30,7 +30,7 @@ final class ColourMixtures {
 
     private static final double LOG_2PI = Math.log(2 * Math.PI);
 
-    /** Mixture parameters: log weights N x K, means N x K x 3, inverse covariances N x K x 6, log-determinants N x K. */
+    /** Mixture parameters: log weights N x K x 1, means N x K x 3, inverse covariances N x K x 6, log-determinants N x K x 1. */
     private final NDArray logWeights;
     private final NDArray means;
     private final NDArray precisions;
@@ -48,9 +48,10 @@ final class ColourMixtures {
      * (computed once per batch and shared by all fits and evaluations).
      */
     static NDArray products(NDArray colours) {
-        NDArray r = colours.get(":, 0:1");
-        NDArray g = colours.get(":, 1:2");
-        NDArray b = colours.get(":, 2:3");
+        NDList c = colours.split(3, 1);
+        NDArray r = c.get(0);
+        NDArray g = c.get(1);
+        NDArray b = c.get(2);
         return NDArrays.concat(new NDList(r.square(), g.square(), b.square(), r.mul(g), r.mul(b), g.mul(b)), 1);
     }
 
@@ -100,21 +101,23 @@ final class ColourMixtures {
         NDArray linear = am.matMul(colours); // N x K x P
         NDArray constant = am.mul(means).sum(new int[] {2}, true); // N x K x 1
         NDArray mahalanobis = quadratic.sub(linear.mul(2)).add(constant);
-        return mahalanobis.add(logDets.expandDims(2)).add((float) (3 * LOG_2PI)).mul(-0.5f).add(logWeights.expandDims(2));
+        return mahalanobis.add(logDets).add((float) (3 * LOG_2PI)).mul(-0.5f).add(logWeights);
     }
 
     /** A times mu for symmetric A given as rr, gg, bb, 2rg, 2rb, 2gb (N x K x 6) and mu (N x K x 3). */
     private static NDArray aTimes(NDArray a, NDArray mu) {
-        NDArray rr = a.get(":, :, 0");
-        NDArray gg = a.get(":, :, 1");
-        NDArray bb = a.get(":, :, 2");
-        NDArray rg = a.get(":, :, 3").div(2);
-        NDArray rb = a.get(":, :, 4").div(2);
-        NDArray gb = a.get(":, :, 5").div(2);
-        NDArray r = mu.get(":, :, 0");
-        NDArray g = mu.get(":, :, 1");
-        NDArray b = mu.get(":, :, 2");
-        return NDArrays.stack(new NDList(
+        NDList e = a.split(6, 2);
+        NDArray rr = e.get(0);
+        NDArray gg = e.get(1);
+        NDArray bb = e.get(2);
+        NDArray rg = e.get(3).div(2);
+        NDArray rb = e.get(4).div(2);
+        NDArray gb = e.get(5).div(2);
+        NDList m = mu.split(3, 2);
+        NDArray r = m.get(0);
+        NDArray g = m.get(1);
+        NDArray b = m.get(2);
+        return NDArrays.concat(new NDList(
                 rr.mul(r).add(rg.mul(g)).add(rb.mul(b)),
                 rg.mul(r).add(gg.mul(g)).add(gb.mul(b)),
                 rb.mul(r).add(gb.mul(g)).add(bb.mul(b))), 2);
@@ -122,19 +125,20 @@ final class ColourMixtures {
 
     /** Maximisation: weights, means and covariances from responsibilities N x K x P. */
     private static ColourMixtures fit(NDArray colours, NDArray products, NDArray responsibilities) {
-        NDArray mass = responsibilities.sum(new int[] {2}); // N x K
-        NDArray safe = mass.add(EMPTY).expandDims(2);
+        NDArray mass = responsibilities.sum(new int[] {2}, true); // N x K x 1
+        NDArray safe = mass.add(EMPTY);
         NDArray mean = responsibilities.matMul(colours.transpose(0, 2, 1)).div(safe); // N x K x 3
-        NDArray second = responsibilities.matMul(products.transpose(0, 2, 1)).div(safe); // N x K x 6
-        NDArray r = mean.get(":, :, 0");
-        NDArray g = mean.get(":, :, 1");
-        NDArray b = mean.get(":, :, 2");
-        NDArray srr = second.get(":, :, 0").sub(r.square()).add(VARIANCE_FLOOR);
-        NDArray sgg = second.get(":, :, 1").sub(g.square()).add(VARIANCE_FLOOR);
-        NDArray sbb = second.get(":, :, 2").sub(b.square()).add(VARIANCE_FLOOR);
-        NDArray srg = second.get(":, :, 3").sub(r.mul(g));
-        NDArray srb = second.get(":, :, 4").sub(r.mul(b));
-        NDArray sgb = second.get(":, :, 5").sub(g.mul(b));
+        NDList second = responsibilities.matMul(products.transpose(0, 2, 1)).div(safe).split(6, 2); // each N x K x 1
+        NDList m = mean.split(3, 2);
+        NDArray r = m.get(0);
+        NDArray g = m.get(1);
+        NDArray b = m.get(2);
+        NDArray srr = second.get(0).sub(r.square()).add(VARIANCE_FLOOR);
+        NDArray sgg = second.get(1).sub(g.square()).add(VARIANCE_FLOOR);
+        NDArray sbb = second.get(2).sub(b.square()).add(VARIANCE_FLOOR);
+        NDArray srg = second.get(3).sub(r.mul(g));
+        NDArray srb = second.get(4).sub(r.mul(b));
+        NDArray sgb = second.get(5).sub(g.mul(b));
         // inverse of the symmetric 3 x 3 by cofactors
         NDArray crr = sgg.mul(sbb).sub(sgb.square());
         NDArray crg = srb.mul(sgb).sub(srg.mul(sbb));
@@ -143,8 +147,7 @@ final class ColourMixtures {
         NDArray cgb = srg.mul(srb).sub(srr.mul(sgb));
         NDArray cbb = srr.mul(sgg).sub(srg.square());
         NDArray det = srr.mul(crr).add(srg.mul(crg)).add(srb.mul(crb)).maximum(1e-30f);
-        NDArray precisions = NDArrays.stack(new NDList(crr, cgg, cbb, crg.mul(2), crb.mul(2), cgb.mul(2)), 2)
-                .div(det.expandDims(2));
+        NDArray precisions = NDArrays.concat(new NDList(crr, cgg, cbb, crg.mul(2), crb.mul(2), cgb.mul(2)), 2).div(det);
         NDArray total = mass.sum(new int[] {1}, true).add(EMPTY);
         NDArray logWeights = mass.add(1e-6f).div(total).log();
         return new ColourMixtures(logWeights, mean, precisions, det.log());

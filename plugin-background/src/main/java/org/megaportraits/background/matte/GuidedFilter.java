@@ -19,8 +19,8 @@ final class GuidedFilter {
     private final int radius;
     private final NDArray count;
     private final NDArray mean;
-    /** Inverse of each window's colour covariance plus eps I: rr, gg, bb, rg, rb, gb (N x 6 x H x W). */
-    private final NDArray inverse;
+    /** Inverse of each window's colour covariance plus eps I: rr, gg, bb, rg, rb, gb, each N x 1 x H x W. */
+    private final NDList inverse;
 
     /**
      * @param guide  N x 3 x H x W, colours in [0, 1]
@@ -30,22 +30,24 @@ final class GuidedFilter {
     GuidedFilter(NDArray guide, int radius, float eps) {
         this.guide = guide;
         this.radius = radius;
-        NDArray r = guide.get(":, 0:1");
-        NDArray g = guide.get(":, 1:2");
-        NDArray b = guide.get(":, 2:3");
-        this.count = box(r.onesLike().get("0:1"));
+        NDList rgb = guide.split(3, 1);
+        NDArray r = rgb.get(0);
+        NDArray g = rgb.get(1);
+        NDArray b = rgb.get(2);
+        this.count = box(r.get("0:1").onesLike());
         NDArray stats = box(NDArrays.concat(new NDList(guide, r.square(), g.square(), b.square(), r.mul(g), r.mul(b),
                 g.mul(b)), 1));
+        NDList m = stats.split(9, 1);
         this.mean = stats.get(":, 0:3");
-        NDArray mr = stats.get(":, 0:1");
-        NDArray mg = stats.get(":, 1:2");
-        NDArray mb = stats.get(":, 2:3");
-        NDArray vrr = stats.get(":, 3:4").sub(mr.square()).add(eps);
-        NDArray vgg = stats.get(":, 4:5").sub(mg.square()).add(eps);
-        NDArray vbb = stats.get(":, 5:6").sub(mb.square()).add(eps);
-        NDArray vrg = stats.get(":, 6:7").sub(mr.mul(mg));
-        NDArray vrb = stats.get(":, 7:8").sub(mr.mul(mb));
-        NDArray vgb = stats.get(":, 8:9").sub(mg.mul(mb));
+        NDArray mr = m.get(0);
+        NDArray mg = m.get(1);
+        NDArray mb = m.get(2);
+        NDArray vrr = m.get(3).sub(mr.square()).add(eps);
+        NDArray vgg = m.get(4).sub(mg.square()).add(eps);
+        NDArray vbb = m.get(5).sub(mb.square()).add(eps);
+        NDArray vrg = m.get(6).sub(mr.mul(mg));
+        NDArray vrb = m.get(7).sub(mr.mul(mb));
+        NDArray vgb = m.get(8).sub(mg.mul(mb));
         NDArray crr = vgg.mul(vbb).sub(vgb.square());
         NDArray crg = vrb.mul(vgb).sub(vrg.mul(vbb));
         NDArray crb = vrg.mul(vgb).sub(vrb.mul(vgg));
@@ -53,25 +55,26 @@ final class GuidedFilter {
         NDArray cgb = vrg.mul(vrb).sub(vrr.mul(vgb));
         NDArray cbb = vrr.mul(vgg).sub(vrg.square());
         NDArray det = vrr.mul(crr).add(vrg.mul(crg)).add(vrb.mul(crb));
-        this.inverse = NDArrays.concat(new NDList(crr, cgg, cbb, crg, crb, cgb), 1).div(det);
+        this.inverse = NDArrays.concat(new NDList(crr, cgg, cbb, crg, crb, cgb), 1).div(det).split(6, 1);
     }
 
     /** The filtered map of an N x 1 x H x W input. */
     NDArray apply(NDArray p) {
         NDArray stats = box(NDArrays.concat(new NDList(p, guide.mul(p)), 1));
-        NDArray mp = stats.get(":, 0:1");
-        NDArray cov = stats.get(":, 1:4").sub(mean.mul(mp)); // N x 3 x H x W
-        NDArray cr = cov.get(":, 0:1");
-        NDArray cg = cov.get(":, 1:2");
-        NDArray cb = cov.get(":, 2:3");
-        NDArray i = inverse;
-        NDArray ar = i.get(":, 0:1").mul(cr).add(i.get(":, 3:4").mul(cg)).add(i.get(":, 4:5").mul(cb));
-        NDArray ag = i.get(":, 3:4").mul(cr).add(i.get(":, 1:2").mul(cg)).add(i.get(":, 5:6").mul(cb));
-        NDArray ab = i.get(":, 4:5").mul(cr).add(i.get(":, 5:6").mul(cg)).add(i.get(":, 2:3").mul(cb));
+        NDList parts = stats.split(new long[] {1}, 1);
+        NDArray mp = parts.get(0);
+        NDList cov = parts.get(1).sub(mean.mul(mp)).split(3, 1);
+        NDArray cr = cov.get(0);
+        NDArray cg = cov.get(1);
+        NDArray cb = cov.get(2);
+        NDList i = inverse;
+        NDArray ar = i.get(0).mul(cr).add(i.get(3).mul(cg)).add(i.get(4).mul(cb));
+        NDArray ag = i.get(3).mul(cr).add(i.get(1).mul(cg)).add(i.get(5).mul(cb));
+        NDArray ab = i.get(4).mul(cr).add(i.get(5).mul(cg)).add(i.get(2).mul(cb));
         NDArray a = NDArrays.concat(new NDList(ar, ag, ab), 1);
         NDArray bias = mp.sub(a.mul(mean).sum(new int[] {1}, true));
-        NDArray smooth = box(NDArrays.concat(new NDList(a, bias), 1));
-        return smooth.get(":, 0:3").mul(guide).sum(new int[] {1}, true).add(smooth.get(":, 3:4"));
+        NDList smooth = box(NDArrays.concat(new NDList(a, bias), 1)).split(new long[] {3}, 1);
+        return smooth.get(0).mul(guide).sum(new int[] {1}, true).add(smooth.get(1));
     }
 
     /** Window means, normalised by the pixels inside the image. */

@@ -35,7 +35,7 @@ public final class MeanFieldGrabCutMatting implements Matting {
     /** Rounds of refitting the colour mixtures and relabelling, as GrabCut's iterations. */
     private static final int ROUNDS = 2;
     /** Mean-field updates per round. */
-    private static final int UPDATES = 5;
+    private static final int UPDATES = 3;
     /** Strength of the neighbours' agreement, in nats (colour evidence is clipped to {@link #MAX_EVIDENCE}). */
     private static final float COUPLING = 10f;
     /** The guided filter's window radius at the working size, and its edge threshold (squared colour units). */

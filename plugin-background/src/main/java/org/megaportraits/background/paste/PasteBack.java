@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
 import java.util.List;
 import org.megaportraits.face.crop.AffineSampler;
 import org.megaportraits.nn.tensor.NDImageBatch;
@@ -64,6 +65,95 @@ public final class PasteBack {
             System.arraycopy(blended, y * w * 3, pixels, ((y0 + y) * frame.width() + x0) * 3, w * 3);
         }
         return new RgbImage(frame.width(), frame.height(), pixels);
+    }
+
+    /**
+     * Each frame with its crop pasted in, as {@link #paste} does it, all in one pass on the device:
+     * the region of the frames that any crop covers is uploaded once for the batch, every crop is
+     * resampled into it, blended and copied back in one transfer. Frames of different sizes are
+     * pasted one by one.
+     *
+     * @param crops N x 3 x S x S in [0, 1]; crop k goes into frame k through transform k
+     */
+    public static List<RgbImage> pasteAll(NDArray crops, List<RgbImage> frames, List<CropTransform> transforms) {
+        int n = frames.size();
+        int size = (int) crops.getShape().get(2);
+        boolean sameSize = frames.stream().allMatch(f -> f.width() == frames.get(0).width() && f.height() == frames.get(0).height());
+        if (n == 1 || !sameSize) {
+            List<RgbImage> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                out.add(paste(crops.get(i).reshape(new Shape(1, 3, size, size)), frames.get(i), transforms.get(i)));
+            }
+            return out;
+        }
+        int width = frames.get(0).width();
+        int height = frames.get(0).height();
+        int x0 = width;
+        int y0 = height;
+        int x1 = 0;
+        int y1 = 0;
+        List<CropTransform> at = new ArrayList<>(n);
+        float[] own = new float[4 * n];
+        for (int i = 0; i < n; i++) {
+            CropTransform t = transforms.get(i);
+            CropTransform a = t.cropSize() == size ? t : t.forCropSize(size);
+            at.add(a);
+            int[] roi = region(a, width, height);
+            for (int j = 0; j < 4; j++) {
+                own[4 * i + j] = roi[j];
+            }
+            x0 = Math.min(x0, roi[0]);
+            y0 = Math.min(y0, roi[1]);
+            x1 = Math.max(x1, roi[2]);
+            y1 = Math.max(y1, roi[3]);
+        }
+        int w = x1 - x0;
+        int h = y1 - y0;
+        if (w <= 0 || h <= 0) {
+            return new ArrayList<>(frames);
+        }
+        List<RgbImage> patches = new ArrayList<>(n);
+        List<double[]> maps = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            byte[] patch = new byte[w * h * 3];
+            byte[] rgb = frames.get(i).rgb();
+            for (int y = 0; y < h; y++) {
+                System.arraycopy(rgb, ((y0 + y) * width + x0) * 3, patch, y * w * 3, w * 3);
+            }
+            patches.add(new RgbImage(w, h, patch));
+            CropTransform a = at.get(i);
+            // region pixel (u, v) -> frame (x0 + u, y0 + v) -> crop coordinates
+            double[] inv = AffineSampler.invert(new double[] {a.a00(), a.a01(), a.a02(), a.a10(), a.a11(), a.a12()});
+            maps.add(new double[] {inv[0], inv[1], inv[0] * x0 + inv[1] * y0 + inv[2], inv[3], inv[4], inv[3] * x0 + inv[4] * y0 + inv[5]});
+        }
+        List<RgbImage> blended;
+        try (NDManager scratch = crops.getManager().newSubManager()) {
+            crops.tempAttach(scratch);
+            NDArray regions = NDImageBatch.fromHost(patches, scratch);
+            NDArray weight = feather(scratch, size).toDevice(crops.getDevice(), false).broadcast(new Shape(n, 1, size, size));
+            NDArray withWeight = crops.toType(DataType.FLOAT32, false).concat(weight, 1);
+            // where a frame's weight is 0 its pixels come back exactly as they went
+            NDArray sampled = AffineSampler.sample(withWeight, maps, h, w);
+            NDArray rgb = sampled.get(":, 0:3");
+            // each frame is touched only where its own crop lies, as when pasted alone
+            NDArray rect = scratch.create(own, new Shape(n, 4, 1, 1)).toDevice(crops.getDevice(), false);
+            NDArray u = scratch.arange(0f, w, 1f).add(x0).reshape(1, 1, 1, w).toDevice(crops.getDevice(), false);
+            NDArray v = scratch.arange(0f, h, 1f).add(y0).reshape(1, 1, h, 1).toDevice(crops.getDevice(), false);
+            NDArray inside = u.gte(rect.get(":, 0:1")).logicalAnd(u.lt(rect.get(":, 2:3")))
+                    .logicalAnd(v.gte(rect.get(":, 1:2"))).logicalAnd(v.lt(rect.get(":, 3:4")));
+            NDArray wt = sampled.get(":, 3:4").mul(inside.toType(DataType.FLOAT32, false));
+            blended = NDImageBatch.toHost(rgb.mul(wt).add(regions.mul(wt.neg().add(1))));
+        }
+        List<RgbImage> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            byte[] pixels = frames.get(i).rgb().clone();
+            byte[] b = blended.get(i).rgb();
+            for (int y = 0; y < h; y++) {
+                System.arraycopy(b, y * w * 3, pixels, ((y0 + y) * width + x0) * 3, w * 3);
+            }
+            out.add(new RgbImage(width, height, pixels));
+        }
+        return out;
     }
 
     /** The frame pixels the crop covers: [x0, y0, x1, y1), clipped to the frame. */

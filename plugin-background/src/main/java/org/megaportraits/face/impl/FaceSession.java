@@ -4,11 +4,15 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.megaportraits.face.align.Framing;
 import org.megaportraits.face.align.HeadFraming;
 import org.megaportraits.face.crop.AffineSampler;
@@ -185,17 +189,58 @@ final class FaceSession implements FaceAnalyzer.Session {
         NDList crops = new NDList();
         try (NDManager scratch = manager.newSubManager()) {
             for (int i = 0; i < frames.size(); i++) {
+                // frames may differ in size: one upload each
                 NDArray image = NDImageBatch.fromHost(List.of(frames.get(i)), scratch);
-                CropTransform t = transforms.get(i);
-                // a crop that leaves the frame continues its edge: black blocks would be taken for
-                // background by the mattes and spread by the plate's fill
-                crops.add(AffineSampler.resample(image, new double[] {t.a00(), t.a01(), t.a02(), t.a10(), t.a11(), t.a12()},
-                        cropSize, cropSize, AffineSampler.Border.REPLICATE));
+                crops.add(cutBatch(image, List.of(transforms.get(i)), cropSize));
             }
             NDArray batch = crops.size() == 1 ? crops.get(0) : NDArrays.concat(crops, 0);
             // wrap moves the batch out of scratch into a manager of its own under the session's
             return NDImageBatch.wrap(manager, batch);
         }
+    }
+
+    /**
+     * Crop k of frame k of a batch already on the device (N x 3 x H x W), on the frames' manager:
+     * frames shrunk by a whole factor f >= 2 are first area-averaged by f (one pooling of the batch
+     * per factor), so small crops of large frames do not alias; one resampling per factor.
+     */
+    static NDArray cutBatch(NDArray frames, List<CropTransform> transforms, int cropSize) {
+        int n = transforms.size();
+        Map<Integer, List<Integer>> byFactor = new TreeMap<>();
+        for (int i = 0; i < n; i++) {
+            CropTransform t = transforms.get(i);
+            double shrink = Math.min(Math.hypot(t.a00(), t.a10()), Math.hypot(t.a01(), t.a11())) * t.cropSize() / cropSize;
+            byFactor.computeIfAbsent(Math.max(1, (int) Math.floor(shrink)), k -> new ArrayList<>()).add(i);
+        }
+        NDList parts = new NDList();
+        int[] order = new int[n];
+        int next = 0;
+        for (Map.Entry<Integer, List<Integer>> group : byFactor.entrySet()) {
+            int f = group.getKey();
+            NDArray source = f < 2 ? frames
+                    : Pool.avgPool2d(frames, new Shape(f, f), new Shape(f, f), new Shape(0, 0), true, false);
+            List<double[]> maps = new ArrayList<>();
+            int[] reads = new int[group.getValue().size()];
+            for (int j = 0; j < reads.length; j++) {
+                int i = group.getValue().get(j);
+                CropTransform t = transforms.get(i).forCropSize(cropSize);
+                maps.add(new double[] {t.a00() / f, t.a01() / f, t.a02() / f, t.a10() / f, t.a11() / f, t.a12() / f});
+                reads[j] = i;
+                order[i] = next++;
+            }
+            // a crop that leaves the frame continues its edge: black blocks would be taken for
+            // background by the mattes and spread by the plate's fill
+            parts.add(AffineSampler.sample(source, maps, reads, cropSize, cropSize, AffineSampler.Border.REPLICATE));
+        }
+        NDArray all = parts.size() == 1 ? parts.get(0) : NDArrays.concat(parts, 0);
+        if (parts.size() == 1) {
+            return all;
+        }
+        long[] index = new long[n];
+        for (int i = 0; i < n; i++) {
+            index[i] = order[i];
+        }
+        return all.get(frames.getManager().create(index));
     }
 
     @Override
