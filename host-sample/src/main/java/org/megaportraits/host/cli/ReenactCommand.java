@@ -74,8 +74,12 @@ final class ReenactCommand implements Callable<Integer> {
         try (PortraitsHost h = host.start()) {
             ReenactReport report = new ReenactJob(h.leases(), h.bundleFolder().folder())
                     .run(request, Progress.onStderr("reenact", expected));
-            w.printf(Locale.ROOT, "wrote %s: %d frames in %.1f s (%.2f frames/s)%n", out, report.frames(), report.seconds(),
+            w.printf(Locale.ROOT, "wrote %s: %d frames in %.1f s (%.2f frames/s", out, report.frames(), report.seconds(),
                     report.framesPerSecond());
+            if (report.steadyFramesPerSecond() > 0) {
+                w.printf(Locale.ROOT, "; %.1f frames/s after the first batch", report.steadyFramesPerSecond());
+            }
+            w.printf(")%n");
             if (report.framesWithoutFace() > 0) {
                 w.printf("%d driver frames had no detectable face and reused the nearest face's framing%n",
                         report.framesWithoutFace());

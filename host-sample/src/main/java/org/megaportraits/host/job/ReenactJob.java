@@ -86,10 +86,13 @@ public final class ReenactJob {
              Driving driving = new Driving(request, avatar)) {
             StageTimes times = new StageTimes();
             times.add("source encode", start);
-            long frames = VideoPipeline.run(driver, writer, request.options().batchSize(),
-                    new Stages(tracker, m, driving, e, c, times), progress);
-            return new ReenactReport(frames, tracker.framesWithoutFace(), (System.nanoTime() - start) / 1e9,
-                    providers(model, faces, compositor, enhancer), times.seconds());
+            Stages stages = new Stages(tracker, m, driving, e, c, times);
+            long frames = VideoPipeline.run(driver, writer, request.options().batchSize(), stages, progress);
+            long end = System.nanoTime();
+            double steady = stages.firstBatchDone == 0 || frames <= stages.firstBatchFrames ? 0
+                    : (frames - stages.firstBatchFrames) / ((end - stages.firstBatchDone) / 1e9);
+            return new ReenactReport(frames, tracker.framesWithoutFace(), (end - start) / 1e9,
+                    providers(model, faces, compositor, enhancer), times.seconds(), steady);
         }
     }
 
@@ -130,6 +133,9 @@ public final class ReenactJob {
         private final Enhancer.Session e;
         private final Compositor.Session c;
         private final StageTimes times;
+        /** When the first batch's output was ready (0 before), and its frames: for the steady rate. */
+        private volatile long firstBatchDone;
+        private volatile int firstBatchFrames;
 
         Stages(FaceTracker tracker, ReenactmentModel.Session m, Driving driving, Enhancer.Session e,
                Compositor.Session c, StageTimes times) {
@@ -181,6 +187,10 @@ public final class ReenactJob {
                             }
                             List<RgbImage> out = c.pasteBack(result, frames, transforms);
                             times.add("paste-back", t);
+                            if (firstBatchDone == 0) {
+                                firstBatchFrames = out.size();
+                                firstBatchDone = System.nanoTime();
+                            }
                             return out;
                         }
                     }

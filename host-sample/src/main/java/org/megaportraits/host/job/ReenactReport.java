@@ -9,9 +9,12 @@ import java.util.Map;
  * on the job's thread while mattes, plate, composite and paste-back of the previous batch run on
  * another, so the stages overlap; decoding and encoding run on threads of their own and are not in
  * it. On a GPU a stage's figure includes device work queued by earlier stages that it waits for.
+ * The steady rate counts the frames after the first batch over the time after it was finished:
+ * the job's rate once start-up, source encoding and the filling of the pipeline are behind it (0
+ * when the video had a single batch).
  */
 public record ReenactReport(long frames, long framesWithoutFace, double seconds, String providers,
-                            Map<String, Double> stageSeconds) {
+                            Map<String, Double> stageSeconds, double steadyFramesPerSecond) {
 
     /** Frames per second over the whole job. */
     public double framesPerSecond() {

@@ -73,6 +73,10 @@ class ReenactJobTest {
             ReenactReport report = job(host).run(request(out, false), Progress.silent());
             assertEquals(FRAMES, report.frames());
             assertEquals(0, report.framesWithoutFace());
+            // six batches of four: the steady rate counts the last five over the time after the first
+            assertTrue(report.steadyFramesPerSecond() > 0, "steady rate " + report.steadyFramesPerSecond());
+            assertTrue(report.steadyFramesPerSecond() * report.seconds() >= FRAMES - 4,
+                    "after the first batch the job cannot be slower than over the whole: " + report);
         }
         VideoInfo info;
         try (VideoReader r = VideoReader.open(out)) {
