@@ -137,6 +137,42 @@ class CompositorTest {
     }
 
     @Test
+    void mattesOfSeveralBatchesAreEachBatchsMattes() {
+        RgbImage other = TestPhotos.sample(2);
+        Face otherFace = faces.detect(other).get(0);
+        try (AlignedFaces a = faces.align(List.of(photo, other), List.of(face, otherFace), 128);
+             AlignedFaces b = faces.align(List.of(other), List.of(otherFace), 128)) {
+            List<ImageBatch> both = compositor.mattes(List.of(a.crops(), b.crops()),
+                    java.util.Arrays.asList(a.cropLandmarks(), null));
+            try (ImageBatch first = both.get(0); ImageBatch second = both.get(1);
+                 ImageBatch firstAlone = compositor.matte(a.crops(), a.cropLandmarks());
+                 ImageBatch secondAlone = compositor.matte(b.crops())) {
+                assertEquals(2, first.size());
+                assertEquals(1, second.size());
+                // the same cuts (OpenCV's k-means restarts from one random state for every crop, else the
+                // cuts would depend on the thread); the feather may round a level differently in a larger batch
+                for (int i = 0; i < 2; i++) {
+                    assertWithinOneLevel(firstAlone.toHost().get(i).rgb(), first.toHost().get(i).rgb(), "first batch, crop " + i);
+                }
+                assertWithinOneLevel(secondAlone.toHost().get(0).rgb(), second.toHost().get(0).rgb(), "second batch");
+            }
+        }
+        assertThrows(InvalidInputException.class, () -> compositor.mattes(List.of(), List.of(List.of())));
+    }
+
+    private static void assertWithinOneLevel(byte[] expected, byte[] actual, String what) {
+        assertEquals(expected.length, actual.length, what);
+        int off = 0;
+        int worst = 0;
+        for (int k = 0; k < expected.length; k++) {
+            int d = Math.abs((expected[k] & 0xff) - (actual[k] & 0xff));
+            off += d > 1 ? 1 : 0;
+            worst = Math.max(worst, d);
+        }
+        assertTrue(off == 0, what + ": " + off + " values differ by more than a level (worst " + worst + ")");
+    }
+
+    @Test
     void aTrackersLandmarksSeedTheMatte() {
         try (AlignedFaces a = faces.align(List.of(photo), List.of(face), 256);
              ImageBatch seeded = compositor.matte(a.crops(), a.cropLandmarks())) {

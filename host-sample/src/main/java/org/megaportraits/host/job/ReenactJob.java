@@ -2,6 +2,7 @@ package org.megaportraits.host.job;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -171,9 +172,11 @@ public final class ReenactJob {
                 // the tracker's landmarks seed the driver crops' mattes; with the driver's framing and
                 // absolute motion the render's head sits where the driver's does, so they seed its matte too
                 List<double[]> landmarks = r.aligned().cropLandmarks();
-                try (ImageBatch renderMatte = driving.rendersInDriverPlace() ? c.matte(r.render(), landmarks)
-                        : c.matte(r.render());
-                     ImageBatch driverMatte = c.matte(r.aligned().crops(), landmarks)) {
+                // both mattes in one call: the compositor may do them in one pass
+                List<ImageBatch> mattes = c.mattes(List.of(r.render(), r.aligned().crops()),
+                        Arrays.asList(driving.rendersInDriverPlace() ? landmarks : null, landmarks));
+                try (ImageBatch renderMatte = mattes.get(0);
+                     ImageBatch driverMatte = mattes.get(1)) {
                     t = times.add("mattes", t);
                     try (ImageBatch plate = c.backgroundPlate(r.aligned().crops(), driverMatte)) {
                         t = times.add("background plate", t);

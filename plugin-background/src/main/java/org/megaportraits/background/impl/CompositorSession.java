@@ -1,8 +1,11 @@
 package org.megaportraits.background.impl;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import org.megaportraits.background.matte.GrabCutMatting;
@@ -82,6 +85,47 @@ final class CompositorSession implements Compositor.Session {
             NDArray alpha = matting.matte(tensor(images, scratch), landmarks);
             return NDImageBatch.wrap(manager, alpha);
         }
+    }
+
+    /** All batches in one matting call when they share a size (the mean-field matte's cost is mostly per call). */
+    @Override
+    public List<ImageBatch> mattes(List<ImageBatch> batches, List<List<double[]>> landmarks) {
+        checkOpen();
+        if (landmarks != null && landmarks.size() != batches.size()) {
+            throw new InvalidInputException(landmarks.size() + " landmark lists given for " + batches.size() + " batches",
+                    "pass one landmark list (or null) per batch");
+        }
+        boolean oneSize = batches.stream().allMatch(b -> b.height() == batches.get(0).height() && b.width() == batches.get(0).width());
+        if (batches.size() < 2 || !oneSize) {
+            return Compositor.Session.super.mattes(batches, landmarks);
+        }
+        List<double[]> all = new ArrayList<>();
+        for (int i = 0; i < batches.size(); i++) {
+            List<double[]> l = landmarks == null ? null : landmarks.get(i);
+            for (int k = 0; k < batches.get(i).size(); k++) {
+                all.add(l == null ? null : l.get(k));
+            }
+        }
+        List<ImageBatch> out = new ArrayList<>(batches.size());
+        try (NDManager scratch = manager.newSubManager()) {
+            NDList tensors = new NDList();
+            for (ImageBatch b : batches) {
+                tensors.add(tensor(b, scratch).toType(DataType.FLOAT32, false));
+            }
+            try (ImageBatch joined = NDImageBatch.wrap(scratch, NDArrays.concat(tensors, 0));
+                 ImageBatch alpha = matte(joined, all)) {
+                NDArray a = NDImageBatch.toTensor(alpha, scratch);
+                long start = 0;
+                for (ImageBatch b : batches) {
+                    out.add(NDImageBatch.wrap(manager, a.get(start + ":" + (start + b.size())).duplicate()));
+                    start += b.size();
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            out.forEach(ImageBatch::close);
+            throw e;
+        }
+        return out;
     }
 
     @Override

@@ -33,6 +33,8 @@ public final class GrabCutMatting implements Matting {
      */
     private static final int WORK_SIZE = 128;
     private static final int ITERATIONS = 2;
+    /** The random state each graph cut starts from. */
+    private static final int RNG_SEED = 20220707;
     /** The feather's Gaussian sigma as a share of the crop's larger side. */
     private static final double FEATHER = 0.01;
 
@@ -87,6 +89,9 @@ public final class GrabCutMatting implements Matting {
         try (Mat image = bgr(small); Mat mask = new Mat(wh, ww, opencv_core.CV_8UC1);
              Mat bgd = new Mat(); Mat fgd = new Mat(); Rect none = new Rect()) {
             mask.data().put(seeds);
+            // GrabCut starts its colour models with k-means seeded from the thread's random state:
+            // reset it so a crop's matte does not depend on which thread cut what before
+            opencv_core.setRNGSeed(RNG_SEED);
             opencv_imgproc.grabCut(image, mask, none, bgd, fgd, ITERATIONS, opencv_imgproc.GC_INIT_WITH_MASK);
             mask.data().get(hard);
         }
