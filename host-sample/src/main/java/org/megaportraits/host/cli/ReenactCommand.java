@@ -89,6 +89,12 @@ final class ReenactCommand implements Callable<Integer> {
             report.stageSeconds().forEach((stage, seconds) ->
                     stages.append(String.format(Locale.ROOT, " %s %.2f s;", stage, seconds)));
             w.println(stages);
+            if (!report.steadyStageSeconds().isEmpty()) {
+                StringBuilder steady = new StringBuilder("after the first batch:");
+                report.steadyStageSeconds().forEach((stage, seconds) ->
+                        steady.append(String.format(Locale.ROOT, " %s %.2f s;", stage, seconds)));
+                w.println(steady);
+            }
         }
         return 0;
     }

@@ -93,7 +93,7 @@ public final class ReenactJob {
             double steady = stages.firstBatchDone == 0 || frames <= stages.firstBatchFrames ? 0
                     : (frames - stages.firstBatchFrames) / ((end - stages.firstBatchDone) / 1e9);
             return new ReenactReport(frames, tracker.framesWithoutFace(), (end - start) / 1e9,
-                    providers(model, faces, compositor, enhancer), times.seconds(), steady);
+                    providers(model, faces, compositor, enhancer), times.seconds(), steady, times.steadySeconds());
         }
     }
 
@@ -137,6 +137,9 @@ public final class ReenactJob {
         /** When the first batch's output was ready (0 before), and its frames: for the steady rate. */
         private volatile long firstBatchDone;
         private volatile int firstBatchFrames;
+        /** Batches that entered each stage (each stage runs on one thread). */
+        private int firstStages;
+        private int secondStages;
 
         Stages(FaceTracker tracker, ReenactmentModel.Session m, Driving driving, Enhancer.Session e,
                Compositor.Session c, StageTimes times) {
@@ -150,13 +153,14 @@ public final class ReenactJob {
 
         @Override
         public Rendered first(List<RgbImage> frames) {
+            boolean firstBatch = firstStages++ == 0;
             long t = System.nanoTime();
             AlignedFaces aligned = tracker.next(frames);
             try {
-                t = times.add("tracking", t);
+                t = times.add("tracking", t, firstBatch);
                 try (Motion motion = m.extractMotion(aligned.crops(), aligned.poses())) {
                     ImageBatch render = m.render(driving.avatar(), motion, driving.options(motion));
-                    times.add("model", t);
+                    times.add("model", t, firstBatch);
                     return new Rendered(aligned, render);
                 }
             } catch (RuntimeException | Error x) {
@@ -167,6 +171,7 @@ public final class ReenactJob {
 
         @Override
         public List<RgbImage> second(List<RgbImage> frames, Rendered r) {
+            boolean firstBatch = secondStages++ == 0;
             try {
                 long t = System.nanoTime();
                 // the tracker's landmarks seed the driver crops' mattes; with the driver's framing and
@@ -177,19 +182,19 @@ public final class ReenactJob {
                         Arrays.asList(driving.rendersInDriverPlace() ? landmarks : null, landmarks));
                 try (ImageBatch renderMatte = mattes.get(0);
                      ImageBatch driverMatte = mattes.get(1)) {
-                    t = times.add("mattes", t);
+                    t = times.add("mattes", t, firstBatch);
                     try (ImageBatch plate = c.backgroundPlate(r.aligned().crops(), driverMatte)) {
-                        t = times.add("background plate", t);
+                        t = times.add("background plate", t, firstBatch);
                         try (ImageBatch composed = c.composite(r.render(), renderMatte, plate);
                              ImageBatch enhanced = e == null ? null : e.enhance(composed)) {
-                            t = times.add(e == null ? "composite" : "composite and enhance", t);
+                            t = times.add(e == null ? "composite" : "composite and enhance", t, firstBatch);
                             ImageBatch result = enhanced == null ? composed : enhanced;
                             List<CropTransform> transforms = new ArrayList<>(r.aligned().transforms().size());
                             for (CropTransform ct : r.aligned().transforms()) {
                                 transforms.add(ct.forCropSize(result.width()));
                             }
                             List<RgbImage> out = c.pasteBack(result, frames, transforms);
-                            times.add("paste-back", t);
+                            times.add("paste-back", t, firstBatch);
                             if (firstBatchDone == 0) {
                                 firstBatchFrames = out.size();
                                 firstBatchDone = System.nanoTime();

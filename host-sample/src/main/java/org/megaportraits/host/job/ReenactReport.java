@@ -11,10 +11,12 @@ import java.util.Map;
  * it. On a GPU a stage's figure includes device work queued by earlier stages that it waits for.
  * The steady rate counts the frames after the first batch over the time after it was finished:
  * the job's rate once start-up, source encoding and the filling of the pipeline are behind it (0
- * when the video had a single batch).
+ * when the video had a single batch), and the steady stage figures are the stage sums over every
+ * batch but the first.
  */
 public record ReenactReport(long frames, long framesWithoutFace, double seconds, String providers,
-                            Map<String, Double> stageSeconds, double steadyFramesPerSecond) {
+                            Map<String, Double> stageSeconds, double steadyFramesPerSecond,
+                            Map<String, Double> steadyStageSeconds) {
 
     /** Frames per second over the whole job. */
     public double framesPerSecond() {

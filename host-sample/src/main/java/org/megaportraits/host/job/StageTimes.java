@@ -4,22 +4,49 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Wall time per named stage, summed over a job's batches, in the order stages first ran. */
+/**
+ * Wall time per named stage, summed over a job's batches, in the order stages first ran; and the
+ * same sums without the first batch (which pays for start-up: first kernels, algorithm choices).
+ */
 final class StageTimes {
 
     private final Map<String, Long> nanos = new LinkedHashMap<>();
+    private final Map<String, Long> steadyNanos = new LinkedHashMap<>();
 
-    /** Adds the time since {@code since} to a stage and returns now, the next stage's start. */
+    /**
+     * Adds the time since {@code since} to a stage outside the batches (start-up, say: not in the
+     * steady sums) and returns now, the next stage's start.
+     */
     synchronized long add(String stage, long since) {
+        return add(stage, since, true);
+    }
+
+    /**
+     * Adds the time since {@code since} to a stage, also to its steady sum unless the batch is the
+     * job's first, and returns now.
+     */
+    synchronized long add(String stage, long since, boolean firstBatch) {
         long now = System.nanoTime();
         nanos.merge(stage, now - since, Long::sum);
+        if (!firstBatch) {
+            steadyNanos.merge(stage, now - since, Long::sum);
+        }
         return now;
     }
 
     /** Seconds per stage. */
     synchronized Map<String, Double> seconds() {
+        return toSeconds(nanos);
+    }
+
+    /** Seconds per stage over every batch but the first (stages outside batches not included). */
+    synchronized Map<String, Double> steadySeconds() {
+        return toSeconds(steadyNanos);
+    }
+
+    private static Map<String, Double> toSeconds(Map<String, Long> sums) {
         Map<String, Double> out = new LinkedHashMap<>();
-        nanos.forEach((k, v) -> out.put(k, v / 1e9));
+        sums.forEach((k, v) -> out.put(k, v / 1e9));
         return Collections.unmodifiableMap(out);
     }
 }

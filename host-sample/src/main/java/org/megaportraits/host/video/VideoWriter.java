@@ -36,6 +36,12 @@ public final class VideoWriter implements AutoCloseable {
     /** Small frames need more bits per pixel than that: never less than this many bits a second. */
     private static final int MIN_BITRATE = 1_000_000;
 
+    /** System property setting the H.264 encoder's threads. */
+    public static final String THREADS_PROPERTY = "portraits.video.encoderThreads";
+
+    /** Encoder threads by default at most: slices beyond this cost compression and gain little. */
+    private static final int MAX_THREADS = 8;
+
     private final Path target;
     private final Path partial;
     private final FFmpegFrameRecorder recorder;
@@ -95,6 +101,12 @@ public final class VideoWriter implements AutoCloseable {
         r.setPixelFormat(AV_PIX_FMT_YUV420P);
         r.setFrameRate(rate.perSecond());
         r.setGopSize((int) Math.max(1, Math.round(2 * rate.perSecond())));
+        // OpenH264 encodes the slices of a frame on threads of its own: one slice per thread
+        int threads = encoderThreads();
+        if (threads > 1) {
+            r.setVideoOption("threads", Integer.toString(threads));
+            r.setVideoOption("slices", Integer.toString(threads));
+        }
         r.setVideoBitrate((int) Math.min(Integer.MAX_VALUE,
                 Math.max(MIN_BITRATE, encodedWidth * (long) encodedHeight * rate.perSecond() * BITS_PER_PIXEL)));
         if (audio != null) {
@@ -111,6 +123,27 @@ public final class VideoWriter implements AutoCloseable {
             throw new IllegalStateException("cannot start the H.264/AAC encoder for " + target + ": " + e.getMessage(), e);
         }
         return new VideoWriter(out, partial, r, width, height);
+    }
+
+    /**
+     * Encoder threads: {@value #THREADS_PROPERTY} if set (1 turns threading off), else half the
+     * cores, at most {@value #MAX_THREADS}.
+     */
+    static int encoderThreads() {
+        String set = System.getProperty(THREADS_PROPERTY);
+        if (set != null && !set.isBlank()) {
+            try {
+                int n = Integer.parseInt(set.trim());
+                if (n >= 1 && n <= 64) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new InvalidInputException("-D" + THREADS_PROPERTY + "=" + set + " is not a thread count",
+                    "give a whole number from 1 to 64, or leave it unset for half the cores");
+        }
+        return Math.max(1, Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors() / 2));
     }
 
     /** Appends one frame; it must have the size the writer was created with. */

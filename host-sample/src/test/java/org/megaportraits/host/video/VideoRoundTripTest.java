@@ -88,6 +88,60 @@ class VideoRoundTripTest {
     }
 
     @Test
+    void encodingOnSeveralThreadsKeepsEveryFrameAndThePicture() {
+        Path original = dir.resolve("original.mp4");
+        clip.write(photo, original);
+        String before = System.getProperty(VideoWriter.THREADS_PROPERTY);
+        System.setProperty(VideoWriter.THREADS_PROPERTY, "3");
+        Path copy = dir.resolve("threaded.mp4");
+        try {
+            assertEquals(3, VideoWriter.encoderThreads());
+            transcode(original, copy);
+        } finally {
+            if (before == null) {
+                System.clearProperty(VideoWriter.THREADS_PROPERTY);
+            } else {
+                System.setProperty(VideoWriter.THREADS_PROPERTY, before);
+            }
+        }
+        List<RgbImage> frames = new ArrayList<>();
+        try (VideoReader reader = VideoReader.open(copy)) {
+            Object next;
+            while ((next = reader.next()) != null) {
+                if (next instanceof RgbImage im) {
+                    frames.add(im);
+                }
+            }
+        }
+        assertEquals(FRAMES, frames.size());
+        for (int i = 0; i < FRAMES; i += 11) {
+            double psnr = psnr(clip.frame(photo, i), frames.get(i));
+            assertTrue(psnr > 30, "frame " + i + " PSNR " + psnr);
+        }
+    }
+
+    @Test
+    void aBadEncoderThreadCountSaysWhatToGive() {
+        String before = System.getProperty(VideoWriter.THREADS_PROPERTY);
+        try {
+            for (String bad : new String[] {"0", "many", "65"}) {
+                System.setProperty(VideoWriter.THREADS_PROPERTY, bad);
+                InvalidInputException e = assertThrows(InvalidInputException.class, VideoWriter::encoderThreads);
+                assertTrue(e.remedy().contains("1 to 64"), e.remedy());
+            }
+            System.clearProperty(VideoWriter.THREADS_PROPERTY);
+            int cores = Runtime.getRuntime().availableProcessors();
+            assertEquals(Math.max(1, Math.min(8, cores / 2)), VideoWriter.encoderThreads());
+        } finally {
+            if (before == null) {
+                System.clearProperty(VideoWriter.THREADS_PROPERTY);
+            } else {
+                System.setProperty(VideoWriter.THREADS_PROPERTY, before);
+            }
+        }
+    }
+
+    @Test
     void truncatedFileGivesAClearErrorAndLeavesNoOutput() throws IOException {
         Path original = dir.resolve("original.mp4");
         clip.write(photo, original);
