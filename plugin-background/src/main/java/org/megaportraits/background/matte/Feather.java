@@ -1,6 +1,7 @@
 package org.megaportraits.background.matte;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 
@@ -17,18 +18,11 @@ final class Feather {
      */
     static NDArray gaussian(NDArray maps, double sigma) {
         int r = Math.max(1, (int) Math.ceil(3 * sigma));
-        float[] taps = new float[2 * r + 1];
-        double sum = 0;
-        for (int i = -r; i <= r; i++) {
-            taps[i + r] = (float) Math.exp(-0.5 * i * i / (sigma * sigma));
-            sum += taps[i + r];
-        }
-        for (int i = 0; i < taps.length; i++) {
-            taps[i] /= (float) sum;
-        }
-        NDArray row = maps.getManager().create(taps, new Shape(1, 1, 1, taps.length)).toDevice(maps.getDevice(), false)
-                .toType(maps.getDataType(), false);
-        NDArray column = row.reshape(1, 1, taps.length, 1);
+        // the taps are made on the device: a copy from the host would wait for the device's queue
+        NDArray i = maps.getManager().arange(-r, r + 1, 1f, DataType.FLOAT32, maps.getDevice());
+        NDArray g = i.square().mul((float) (-0.5 / (sigma * sigma))).exp();
+        NDArray row = g.div(g.sum()).toType(maps.getDataType(), false).reshape(1, 1, 1, 2 * r + 1);
+        NDArray column = row.reshape(1, 1, 2 * r + 1, 1);
         NDArray ones = maps.onesLike();
         return pass(pass(maps, row, 0, r), column, r, 0).div(pass(pass(ones, row, 0, r), column, r, 0));
     }

@@ -3,7 +3,6 @@ package org.megaportraits.background.matte;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import java.util.List;
 
 /**
@@ -44,7 +43,10 @@ final class SeedMaps {
         }
         // each outline padded to the longest by repeating its last vertex: a zero-length edge is on
         // both sides of every point, so it decides nothing
-        float[] edges = new float[n * vertices * 4];
+        // edges and shapes in one upload (every copy from the host waits for the device's queue)
+        int edgeValues = n * vertices * 4;
+        float[] packed = new float[edgeValues + n * 8];
+        float[] edges = packed;
         float[] shapes = new float[n * 8];
         for (int i = 0; i < n; i++) {
             double[][] outline = regions.get(i).faceOutline(FACE_SHRINK);
@@ -64,15 +66,17 @@ final class SeedMaps {
                 shapes[i * 8 + 4 + j] = (float) torso[j];
             }
         }
+        System.arraycopy(shapes, 0, packed, edgeValues, shapes.length);
         try (NDManager scratch = manager.newSubManager()) {
+            NDArray uploaded = scratch.create(packed);
             NDArray x = scratch.arange(0f, width, 1f).add(0.5f).mul((float) fullWidth / width).reshape(1, 1, 1, width);
             NDArray y = scratch.arange(0f, height, 1f).add(0.5f).mul((float) fullHeight / height).reshape(1, 1, height, 1);
-            NDArray e = scratch.create(edges, new Shape(n, vertices, 4)).reshape(n, vertices, 4, 1, 1);
+            NDArray e = uploaded.get("0:" + edgeValues).reshape(n, vertices, 4, 1, 1);
             // cross product of each edge with the vector from its start to the pixel: inside a convex
             // outline it never takes both signs
             NDArray cross = e.get(":, :, 2").mul(y.sub(e.get(":, :, 1"))).sub(e.get(":, :, 3").mul(x.sub(e.get(":, :, 0"))));
             NDArray face = cross.min(new int[] {1}, true).gte(0f).logicalOr(cross.max(new int[] {1}, true).lte(0f));
-            NDArray s = scratch.create(shapes, new Shape(n, 8, 1, 1));
+            NDArray s = uploaded.get(edgeValues + ":").reshape(n, 8, 1, 1);
             NDArray person = person(s, x, y, 1.0);
             NDArray margin = person(s, x, y, MARGIN_GROW);
             NDArray labels = face.toType(DataType.FLOAT32, false).mul(PERSON)

@@ -130,13 +130,25 @@ public final class PasteBack {
         try (NDManager scratch = crops.getManager().newSubManager()) {
             crops.tempAttach(scratch);
             NDArray regions = NDImageBatch.fromHost(patches, scratch);
-            NDArray weight = feather(scratch, size).toDevice(crops.getDevice(), false).broadcast(new Shape(n, 1, size, size));
+            // maps, sources and each frame's own rectangle in one upload (each copy from the host
+            // waits for the device's queue)
+            float[] packed = new float[n * 11];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < 6; j++) {
+                    packed[i * 11 + j] = (float) maps.get(i)[j];
+                }
+                packed[i * 11 + 6] = i;
+                System.arraycopy(own, 4 * i, packed, i * 11 + 7, 4);
+            }
+            NDArray all = scratch.create(packed, new Shape(n, 11));
+            NDArray weight = feather(scratch, size).broadcast(new Shape(n, 1, size, size));
             NDArray withWeight = crops.toType(DataType.FLOAT32, false).concat(weight, 1);
             // where a frame's weight is 0 its pixels come back exactly as they went
-            NDArray sampled = AffineSampler.sample(withWeight, maps, h, w);
+            NDArray sampled = AffineSampler.sample(withWeight, all.get(":, 0:6"), all.get(":, 6"), h, w,
+                    AffineSampler.Border.ZERO);
             NDArray rgb = sampled.get(":, 0:3");
             // each frame is touched only where its own crop lies, as when pasted alone
-            NDArray rect = scratch.create(own, new Shape(n, 4, 1, 1)).toDevice(crops.getDevice(), false);
+            NDArray rect = all.get(":, 7:11").reshape(n, 4, 1, 1);
             NDArray u = scratch.arange(0f, w, 1f).add(x0).reshape(1, 1, 1, w).toDevice(crops.getDevice(), false);
             NDArray v = scratch.arange(0f, h, 1f).add(y0).reshape(1, 1, h, 1).toDevice(crops.getDevice(), false);
             NDArray inside = u.gte(rect.get(":, 0:1")).logicalAnd(u.lt(rect.get(":, 2:3")))
@@ -177,16 +189,12 @@ public final class PasteBack {
         };
     }
 
-    /** 1 x 1 x S x S blending weight: smoothstep from 0 at the crop's edge to 1 at {@link #FEATHER} inside. */
+    /** 1 x 1 x S x S blending weight: smoothstep from 0 at the crop's edge to 1 at {@link #FEATHER} inside (made on the manager's device). */
     static NDArray feather(NDManager manager, int size) {
-        float[] ramp = new float[size];
         double band = Math.max(1, FEATHER * size);
-        for (int i = 0; i < size; i++) {
-            double d = Math.min(i + 0.5, size - i - 0.5) / band;
-            double c = Math.max(0, Math.min(1, d));
-            ramp[i] = (float) (c * c * (3 - 2 * c));
-        }
-        NDArray r = manager.create(ramp);
+        NDArray i = manager.arange(0f, size, 1f).add(0.5f);
+        NDArray c = i.minimum(i.neg().add((float) size)).div((float) band).clip(0f, 1f);
+        NDArray r = c.square().mul(c.mul(-2).add(3));
         return r.reshape(size, 1).mul(r.reshape(1, size)).reshape(new Shape(1, 1, size, size));
     }
 }

@@ -42,40 +42,63 @@ public final class AffineSampler {
     /** As {@link #sample(NDArray, List, int[], int, int)} with a choice of what reads outside the image give. */
     public static NDArray sample(NDArray images, List<double[]> outToInput, int[] source, int outHeight, int outWidth,
                                  Border border) {
-        Shape s = images.getShape();
-        int n = (int) s.get(0);
-        int c = (int) s.get(1);
-        int h = (int) s.get(2);
-        int w = (int) s.get(3);
+        int n = (int) images.getShape().get(0);
         int k = outToInput.size();
         if (source == null && k != n) {
             throw new IllegalArgumentException(k + " maps for " + n + " images");
         }
-        float[] maps = new float[k * 6];
-        long[] offsets = new long[k];
+        // maps and sources in one upload: every copy from the host waits for the device's queue
+        float[] packed = new float[k * 7];
         for (int i = 0; i < k; i++) {
             double[] a = outToInput.get(i);
             for (int j = 0; j < 6; j++) {
-                maps[i * 6 + j] = (float) a[j];
+                packed[i * 7 + j] = (float) a[j];
             }
             int src = source == null ? i : source[i];
             if (src < 0 || src >= n) {
                 throw new IllegalArgumentException("map " + i + " reads image " + src + " of " + n);
             }
-            offsets[i] = (long) src * c * h * w;
+            packed[i * 7 + 6] = src;
         }
+        NDManager m = images.getManager();
+        try (NDManager scratch = m.newSubManager(images.getDevice())) {
+            NDArray all = scratch.create(packed, new Shape(k, 7));
+            NDArray out = sample(images, all.get(":, 0:6"), all.get(":, 6"), outHeight, outWidth, border);
+            out.attach(m);
+            return out;
+        }
+    }
+
+    /**
+     * As {@link #sample(NDArray, List, int[], int, int, Border)} with the maps already on the
+     * images' device: {@code maps} K x 6 (float), {@code source} K image indices (any number type).
+     * Nothing is copied from the host, so the call does not wait for the device.
+     *
+     * @return K x C x outHeight x outWidth in the images' data type, on the images' manager
+     */
+    public static NDArray sample(NDArray images, NDArray maps, NDArray source, int outHeight, int outWidth, Border border) {
+        Shape s = images.getShape();
+        int c = (int) s.get(1);
+        int h = (int) s.get(2);
+        int w = (int) s.get(3);
+        int k = (int) maps.getShape().get(0);
         NDManager m = images.getManager();
         long p = (long) outHeight * outWidth;
         try (NDManager scratch = m.newSubManager(images.getDevice())) {
-            NDArray a = scratch.create(maps, new Shape(k, 6));
+            // lent to scratch for the call, so everything derived from them is freed with it
+            maps.tempAttach(scratch);
+            source.tempAttach(scratch);
+            NDArray a = maps.toType(DataType.FLOAT32, false);
             NDArray u = scratch.arange(0f, outWidth, 1f).add(0.5f).reshape(1, 1, outWidth);
             NDArray v = scratch.arange(0f, outHeight, 1f).add(0.5f).reshape(1, outHeight, 1);
             // index space: continuous coordinate minus half a pixel
             NDArray x = col(a, 0).mul(u).add(col(a, 1).mul(v)).add(col(a, 2)).sub(0.5f);
             NDArray y = col(a, 3).mul(u).add(col(a, 4).mul(v)).add(col(a, 5)).sub(0.5f);
-            // the four bilinear taps as one extra axis, so that the whole read is a handful of ops
-            NDArray dx = scratch.create(new float[] {0, 1, 0, 1}, new Shape(1, 4, 1, 1));
-            NDArray dy = scratch.create(new float[] {0, 0, 1, 1}, new Shape(1, 4, 1, 1));
+            // the four bilinear taps as one extra axis, so that the whole read is a handful of ops:
+            // tap t has dx = t mod 2, dy = t div 2 (made on the device, not copied from the host)
+            NDArray taps4 = scratch.arange(0f, 4f, 1f).reshape(1, 4, 1, 1);
+            NDArray dy = taps4.div(2).floor();
+            NDArray dx = taps4.sub(dy.mul(2));
             NDArray x0 = x.floor().expandDims(1);
             NDArray y0 = y.floor().expandDims(1);
             NDArray fx = x.expandDims(1).sub(x0);
@@ -93,7 +116,7 @@ public final class AffineSampler {
             }
             weight = weight.reshape(k, 4, 1, p);
             NDArray pixel = yi.clip(0, h - 1).mul(w).add(xi.clip(0, w - 1)).toType(DataType.INT64, false).reshape(k, 4, 1, p);
-            NDArray base = scratch.create(offsets, new Shape(k, 1, 1, 1))
+            NDArray base = source.toType(DataType.INT64, false).mul((long) c * h * w).reshape(k, 1, 1, 1)
                     .add(scratch.arange(0, c, 1, DataType.INT64).mul((long) h * w).reshape(1, 1, c, 1));
             // one flat (contiguous) copy to read from: take() on a strided tensor would copy it anyway
             NDArray flat = images.reshape(-1);

@@ -115,23 +115,27 @@ public final class LandmarkLocator {
         if (k == 0) {
             return List.of();
         }
-        float[] masks = new float[k * SIZE * SIZE];
+        // maps, sources and windows in one upload: every copy from the host waits for the device
+        float[] packed = new float[k * 9];
         for (int i = 0; i < k; i++) {
-            double halfW = windows.get(i)[0] * SIZE / 2;
-            double halfH = windows.get(i)[1] * SIZE / 2;
-            for (int v = 0; v < SIZE; v++) {
-                boolean rowIn = Math.abs(v + 0.5 - SIZE / 2.0) <= halfH;
-                for (int u = 0; u < SIZE; u++) {
-                    masks[(i * SIZE + v) * SIZE + u] = rowIn && Math.abs(u + 0.5 - SIZE / 2.0) <= halfW ? 1f : 0f;
-                }
+            for (int j = 0; j < 6; j++) {
+                packed[i * 9 + j] = (float) maps.get(i)[j];
             }
+            packed[i * 9 + 6] = frameOf[i];
+            packed[i * 9 + 7] = (float) (windows.get(i)[0] * SIZE / 2);
+            packed[i * 9 + 8] = (float) (windows.get(i)[1] * SIZE / 2);
         }
         float[] rel;
         try (NDManager scratch = frames.getManager().newSubManager()) {
             frames.tempAttach(scratch);
-            NDArray crops = AffineSampler.sample(frames, maps, frameOf, SIZE, SIZE).toType(DataType.FLOAT32, false);
-            NDArray mask = scratch.create(masks, new Shape(k, 1, SIZE, SIZE)).toDevice(crops.getDevice(), false);
-            NDArray masked = crops.mul(mask);
+            NDArray all = scratch.create(packed, new Shape(k, 9));
+            NDArray crops = AffineSampler.sample(frames, all.get(":, 0:6"), all.get(":, 6"), SIZE, SIZE,
+                    AffineSampler.Border.ZERO).toType(DataType.FLOAT32, false);
+            // black outside the centred window: |pixel centre - SIZE/2| <= half the window, per axis
+            NDArray centre = scratch.arange(0f, SIZE, 1f).add(0.5f - SIZE / 2f).abs();
+            NDArray inRow = centre.reshape(1, 1, 1, SIZE).lte(all.get(":, 7").reshape(k, 1, 1, 1));
+            NDArray inColumn = centre.reshape(1, 1, SIZE, 1).lte(all.get(":, 8").reshape(k, 1, 1, 1));
+            NDArray masked = crops.mul(inRow.logicalAnd(inColumn).toType(DataType.FLOAT32, false));
             // the crops and their mirror images in one batch: averaging the two answers cancels
             // the net's left-right bias (yaw read off the landmarks would otherwise lean one way)
             NDArray both = masked.concat(masked.flip(3), 0);

@@ -9,6 +9,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
+import org.megaportraits.nn.tensor.MixedPrecision;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,8 +40,14 @@ public final class FaceLandmark68Net extends FaceApiBlock {
     private final List<Sep> convs = new ArrayList<>();
     private final Parameter fcWeight;
     private final Parameter fcBias;
+    /**
+     * MEAN_RGB as 1 x 3 x 1 x 1 on the weights' device, made once (a copy from the host per call
+     * would wait for the device's queue); not a parameter of the net.
+     */
+    private final NDArray mean;
 
     private FaceLandmark68Net(NDManager m, TfjsWeights w) {
+        mean = m.create(MEAN_RGB, new Shape(1, 3, 1, 1));
         for (int block = 0; block < 4; block++) {
             for (int c = 0; c < 4; c++) {
                 String p = "dense" + block + "/conv" + c;
@@ -97,7 +104,7 @@ public final class FaceLandmark68Net extends FaceApiBlock {
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         checkImages(inputs, INPUT_SIZE, "face landmark net");
         NDArray images = inputs.singletonOrThrow();
-        NDArray x = images.sub(images.getManager().create(MEAN_RGB, new Shape(1, 3, 1, 1)));
+        NDArray x = images.sub(MixedPrecision.asTypeOf(mean.toDevice(images.getDevice(), false), images));
         for (int b = 0; b < 4; b++) {
             x = denseBlock(ps, b, x, training);
         }
