@@ -254,6 +254,10 @@ public final class VideoPipeline {
     }
 
     private static RuntimeException rethrow(Throwable cause) {
+        // a thread that stopped because another failed carries that failure: report the first
+        while (cause instanceof ExecutionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
         if (cause instanceof RuntimeException r) {
             return r;
         }
