@@ -74,9 +74,10 @@ final class Stage1Step {
         Replica master = replicas.get(0);
         int total = shards.stream().mapToInt(s -> s.size).sum();
         Map<String, Double> values = new LinkedHashMap<>();
+        PendingValues pending = new PendingValues();
         try (NDScope scope = new NDScope()) {
             StepProfile profile = StepProfile.start();
-            List<Forward> forwards = generatorPhase(replicas, shards, values, profile);
+            List<Forward> forwards = generatorPhase(replicas, shards, pending, profile);
             Map<String, NDArray> gMaster = Replica.trainable(master.generatorParameters);
             optimize(generatorOptimizer, gMaster, lrG, "generator");
             mark(profile, "generator check and optimizer", () -> any(gMaster));
@@ -94,9 +95,9 @@ final class Stage1Step {
                             f.foregroundPrediction.stopGradient(), true);
                     double share = (double) shards.get(r).size / total;
                     NDArray part = fp32(HingeLoss.discriminator(real.scores(), fake.scores()));
-                    add(values, "d_hinge", part.getFloat() * share);
-                    add(values, "d_real_score", meanScore(real.scores()) * share);
-                    add(values, "d_fake_score", meanScore(fake.scores()) * share);
+                    pending.add("d_hinge", part, share);
+                    meanScore(pending, "d_real_score", real.scores(), share);
+                    meanScore(pending, "d_fake_score", fake.scores(), share);
                     part = Scalars.mul(onto(part, master), share);
                     loss = loss == null ? part : loss.add(part);
                 }
@@ -112,6 +113,7 @@ final class Stage1Step {
             for (int r = 1; r < replicas.size(); r++) {
                 replicas.get(r).copyFrom(master);
             }
+            pending.resolveInto(values);
             values.put("lr_g", lrG);
             values.put("lr_d", lrD);
             return new Result(values, sampleRows > 0 ? samples(shards.get(0), forwards.get(0), sampleRows) : null);
@@ -124,10 +126,13 @@ final class Stage1Step {
      * summed onto the master's weights. Call inside an NDScope; the forwards live until it closes.
      */
     List<Forward> generatorPhase(List<Replica> replicas, List<DeviceBatch> shards, Map<String, Double> values) {
-        return generatorPhase(replicas, shards, values, null);
+        PendingValues pending = new PendingValues();
+        List<Forward> forwards = generatorPhase(replicas, shards, pending, null);
+        pending.resolveInto(values);
+        return forwards;
     }
 
-    private List<Forward> generatorPhase(List<Replica> replicas, List<DeviceBatch> shards, Map<String, Double> values,
+    private List<Forward> generatorPhase(List<Replica> replicas, List<DeviceBatch> shards, PendingValues values,
                                          StepProfile profile) {
         Replica master = replicas.get(0);
         int total = shards.stream().mapToInt(s -> s.size).sum();
@@ -144,10 +149,10 @@ final class Stage1Step {
             }
             if (w.cycle() > 0) {
                 NDArray c = cycleLoss(forwards, shards, master);
-                add(values, "g_cycle", c.getFloat());
+                values.add("g_cycle", c, 1);
                 loss = loss.add(Scalars.mul(c, w.cycle()));
             }
-            values.put("g_total", (double) loss.getFloat());
+            values.add("g_total", loss, 1);
             mark(profile, "generator forward and losses", () -> null);
             gc.backward(loss);
         }
@@ -190,12 +195,12 @@ final class Stage1Step {
     }
 
     /** The per-shard terms (each a mean over the shard), weighted and summed; logs each raw term. */
-    private NDArray generatorLosses(Replica r, DeviceBatch b, Forward f, double share, Map<String, Double> values) {
+    private NDArray generatorLosses(Replica r, DeviceBatch b, Forward f, double share, PendingValues values) {
         NDArray p = f.foregroundPrediction;
         NDArray t = f.target;
         NDArray total = null;
         NDArray l1 = fp32(p.sub(t).abs().mean());
-        add(values, "l1_foreground", l1.getFloat() * share);
+        values.add("l1_foreground", l1, share);
         LossNetworks n = r.losses;
         if (w.l1() > 0) {
             total = Scalars.mul(l1, w.l1());
@@ -274,9 +279,9 @@ final class Stage1Step {
         return images.get(":, :, " + off + ":" + (off + side) + ", " + off + ":" + (off + side));
     }
 
-    private static NDArray term(Map<String, Double> values, String key, NDArray value, double weight, double share) {
+    private static NDArray term(PendingValues values, String key, NDArray value, double weight, double share) {
         NDArray raw = fp32(value);
-        add(values, key, raw.getFloat() * share);
+        values.add(key, raw, share);
         return Scalars.mul(raw, weight);
     }
 
@@ -284,16 +289,11 @@ final class Stage1Step {
         return a == null ? b : a.add(b);
     }
 
-    private static void add(Map<String, Double> values, String key, double v) {
-        values.merge(key, v, Double::sum);
-    }
-
-    private static double meanScore(NDList scores) {
-        double s = 0;
+    /** Logs the mean of each scale's scores, averaged over the scales and weighted by {@code share}. */
+    private static void meanScore(PendingValues values, String key, NDList scores, double share) {
         for (NDArray a : scores) {
-            s += fp32(a.mean()).getFloat();
+            values.add(key, fp32(a.mean()), share / scores.size());
         }
-        return s / scores.size();
     }
 
     /**
