@@ -5,7 +5,7 @@
  * from (i, j) to (i + 1, j + 1), so its centre is (i + 0.5, j + 0.5).
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package org.megaportraits.face.crop;
 
 import org.osgi.annotation.bundle.Export;
