@@ -63,6 +63,7 @@ public final class ReenactJob {
      */
     public ReenactReport run(ReenactRequest request, Progress progress) {
         long start = System.nanoTime();
+        StageTimes times = new StageTimes();
         RgbImage source = VideoReader.readStill(request.source());
         // all missing bundles are reported before any model is activated (which may load weights)
         requireProvided(ReenactmentModel.class, "base model", "plugin-base-model");
@@ -76,17 +77,15 @@ public final class ReenactJob {
              ServiceLease<FaceAnalyzer> faces = require(FaceAnalyzer.class, "face analysis", "plugin-background");
              ServiceLease<Compositor> compositor = require(Compositor.class, "compositing", "plugin-background");
              ServiceLease<Enhancer> enhancer = request.enhance() ? require(Enhancer.class, "enhancer", "plugin-enhancer") : null;
-             ReenactmentModel.Session m = model.service().open(request.options());
-             FaceAnalyzer.Session f = faces.service().open(request.options());
+             ReenactmentModel.Session m = timed(times, "start: model", () -> model.service().open(request.options()));
+             FaceAnalyzer.Session f = timed(times, "start: face networks", () -> faces.service().open(request.options()));
              Compositor.Session c = compositor.service().open(request.options());
              Enhancer.Session e = enhancer == null ? null : enhancer.service().open(request.options());
-             Avatar avatar = encode(source, request.source(), m, f, c);
+             Avatar avatar = timed(times, "start: source avatar", () -> encode(source, request.source(), m, f, c));
              FaceTracker tracker = f.track(m.resolution());
              VideoWriter writer = VideoWriter.create(request.output(), driver.info().width(), driver.info().height(),
                      driver.info().frameRate(), driver.info().audio());
              Driving driving = new Driving(request, avatar)) {
-            StageTimes times = new StageTimes();
-            times.add("source encode", start);
             Stages stages = new Stages(tracker, m, driving, e, c, times);
             long frames = VideoPipeline.run(driver, writer, request.options().batchSize(), stages, progress);
             long end = System.nanoTime();
@@ -95,6 +94,14 @@ public final class ReenactJob {
             return new ReenactReport(frames, tracker.framesWithoutFace(), (end - start) / 1e9,
                     providers(model, faces, compositor, enhancer), times.seconds(), steady, times.steadySeconds());
         }
+    }
+
+    /** Runs a start-up step and adds its time to the stage of that name. */
+    private static <T> T timed(StageTimes times, String stage, java.util.function.Supplier<T> step) {
+        long t = System.nanoTime();
+        T result = step.get();
+        times.add(stage, t);
+        return result;
     }
 
     /** Encodes the source's largest face, masked by its matte, into an avatar. */
