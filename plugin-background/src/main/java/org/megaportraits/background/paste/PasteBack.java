@@ -32,46 +32,14 @@ public final class PasteBack {
      * @param crop 1 x 3 x S x S in [0, 1], on any device (the work happens there)
      */
     public static RgbImage paste(NDArray crop, RgbImage frame, CropTransform t) {
-        int size = (int) crop.getShape().get(2);
-        CropTransform at = t.cropSize() == size ? t : t.forCropSize(size);
-        int[] roi = region(at, frame.width(), frame.height());
-        int x0 = roi[0];
-        int y0 = roi[1];
-        int w = roi[2] - x0;
-        int h = roi[3] - y0;
-        if (w <= 0 || h <= 0) {
-            return frame;
-        }
-        byte[] patch = new byte[w * h * 3];
-        for (int y = 0; y < h; y++) {
-            System.arraycopy(frame.rgb(), ((y0 + y) * frame.width() + x0) * 3, patch, y * w * 3, w * 3);
-        }
-        byte[] blended;
-        try (NDManager scratch = crop.getManager().newSubManager()) {
-            crop.tempAttach(scratch);
-            NDArray region = NDImageBatch.fromHost(List.of(new RgbImage(w, h, patch)), scratch);
-            NDArray withWeight = crop.toType(DataType.FLOAT32, false).concat(feather(scratch, size), 1);
-            // region pixel (u, v) -> frame (x0 + u, y0 + v) -> crop coordinates
-            double[] inv = AffineSampler.invert(new double[] {at.a00(), at.a01(), at.a02(), at.a10(), at.a11(), at.a12()});
-            double[] map = {inv[0], inv[1], inv[0] * x0 + inv[1] * y0 + inv[2], inv[3], inv[4], inv[3] * x0 + inv[4] * y0 + inv[5]};
-            NDArray sampled = AffineSampler.sample(withWeight, List.of(map), h, w);
-            NDArray rgb = sampled.get(":, 0:3");
-            NDArray weight = sampled.get(":, 3:4");
-            NDArray out = rgb.mul(weight).add(region.mul(weight.neg().add(1)));
-            blended = NDImageBatch.toHost(out).get(0).rgb();
-        }
-        byte[] pixels = frame.rgb().clone();
-        for (int y = 0; y < h; y++) {
-            System.arraycopy(blended, y * w * 3, pixels, ((y0 + y) * frame.width() + x0) * 3, w * 3);
-        }
-        return new RgbImage(frame.width(), frame.height(), pixels);
+        return pasteAll(crop, List.of(frame), List.of(t)).get(0);
     }
 
     /**
-     * Each frame with its crop pasted in, as {@link #paste} does it, all in one pass on the device:
-     * the region of the frames that any crop covers is uploaded once for the batch, every crop is
-     * resampled into it, blended and copied back in one transfer. Frames of different sizes are
-     * pasted one by one.
+     * Each frame with its crop pasted in, all in one pass on the device: the region of the frames
+     * that any crop covers is uploaded once for the batch, every crop is resampled into it, blended
+     * with its weight inside its own frame region only, and copied back in one transfer. Frames of
+     * different sizes are pasted one by one.
      *
      * @param crops N x 3 x S x S in [0, 1]; crop k goes into frame k through transform k
      */
@@ -79,7 +47,7 @@ public final class PasteBack {
         int n = frames.size();
         int size = (int) crops.getShape().get(2);
         boolean sameSize = frames.stream().allMatch(f -> f.width() == frames.get(0).width() && f.height() == frames.get(0).height());
-        if (n == 1 || !sameSize) {
+        if (!sameSize) {
             List<RgbImage> out = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 out.add(paste(crops.get(i).reshape(new Shape(1, 3, size, size)), frames.get(i), transforms.get(i)));
@@ -149,8 +117,8 @@ public final class PasteBack {
             NDArray rgb = sampled.get(":, 0:3");
             // each frame is touched only where its own crop lies, as when pasted alone
             NDArray rect = all.get(":, 7:11").reshape(n, 4, 1, 1);
-            NDArray u = scratch.arange(0f, w, 1f).add(x0).reshape(1, 1, 1, w).toDevice(crops.getDevice(), false);
-            NDArray v = scratch.arange(0f, h, 1f).add(y0).reshape(1, 1, h, 1).toDevice(crops.getDevice(), false);
+            NDArray u = scratch.arange(0f, w, 1f).add(x0).reshape(1, 1, 1, w);
+            NDArray v = scratch.arange(0f, h, 1f).add(y0).reshape(1, 1, h, 1);
             NDArray inside = u.gte(rect.get(":, 0:1")).logicalAnd(u.lt(rect.get(":, 2:3")))
                     .logicalAnd(v.gte(rect.get(":, 1:2"))).logicalAnd(v.lt(rect.get(":, 3:4")));
             NDArray wt = sampled.get(":, 3:4").mul(inside.toType(DataType.FLOAT32, false));
