@@ -139,15 +139,10 @@ final class ColourMixtures {
         NDArray srg = second.get(3).sub(r.mul(g));
         NDArray srb = second.get(4).sub(r.mul(b));
         NDArray sgb = second.get(5).sub(g.mul(b));
-        // inverse of the symmetric 3 x 3 by cofactors
-        NDArray crr = sgg.mul(sbb).sub(sgb.square());
-        NDArray crg = srb.mul(sgb).sub(srg.mul(sbb));
-        NDArray crb = srg.mul(sgb).sub(srb.mul(sgg));
-        NDArray cgg = srr.mul(sbb).sub(srb.square());
-        NDArray cgb = srg.mul(srb).sub(srr.mul(sgb));
-        NDArray cbb = srr.mul(sgg).sub(srg.square());
-        NDArray det = srr.mul(crr).add(srg.mul(crg)).add(srb.mul(crb)).maximum(1e-30f);
-        NDArray precisions = NDArrays.concat(new NDList(crr, cgg, cbb, crg.mul(2), crb.mul(2), cgb.mul(2)), 2).div(det);
+        NDArray[] c = Symmetric3.cofactors(srr, sgg, sbb, srg, srb, sgb);
+        NDArray det = c[6].maximum(1e-30f);
+        // the off-diagonal entries doubled: the quadratic form sums each of them twice
+        NDArray precisions = NDArrays.concat(new NDList(c[0], c[1], c[2], c[3].mul(2), c[4].mul(2), c[5].mul(2)), 2).div(det);
         NDArray total = mass.sum(new int[] {1}, true).add(EMPTY);
         NDArray logWeights = mass.add(1e-6f).div(total).log();
         return new ColourMixtures(logWeights, mean, precisions, det.log());

@@ -1,7 +1,6 @@
 package org.megaportraits.background.matte;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import java.util.function.Supplier;
@@ -10,7 +9,6 @@ import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
-import org.megaportraits.nn.layer.Resample;
 import org.megaportraits.nn.tensor.NDImageBatch;
 import org.megaportraits.sdk.face.FaceAnalyzer;
 import org.megaportraits.sdk.image.RgbImage;
@@ -24,57 +22,32 @@ import org.megaportraits.sdk.image.RgbImage;
  * strands and fine detail are beyond it; a matting network (see {@link TorchScriptMatting}) does
  * better.
  */
-public final class GrabCutMatting implements Matting {
+public final class GrabCutMatting extends SeededMatting {
 
-    /**
-     * The graph cut runs on a copy of at most this side. Measured on four demo-photo crops of 512 px:
-     * 128 px with 2 iterations gives the matte of 128 px with 4 (IoU 0.9994 to 1.0) in 25-47 ms instead of
-     * 35-82 ms per crop on one core; 96 px was 2x faster again but fell to IoU 0.77 on one crop.
-     */
-    private static final int WORK_SIZE = 128;
     private static final int ITERATIONS = 2;
     /** The random state each graph cut starts from. */
     private static final int RNG_SEED = 20220707;
-    /** The feather's Gaussian sigma as a share of the crop's larger side. */
-    private static final double FEATHER = 0.01;
-
-    private final Supplier<FaceAnalyzer.Session> faces;
 
     /**
      * A matting that finds faces, where no landmarks are given, with a session it asks for only then
      * (crops that all come with a tracker's landmarks never load the face networks); it does not own it.
      */
     public GrabCutMatting(Supplier<FaceAnalyzer.Session> faces) {
-        this.faces = faces;
+        super(faces);
     }
 
+    /** Only the graph cuts run on the CPU: the crops come to the host already shrunk to the working size. */
     @Override
-    public NDArray matte(NDArray images) {
-        return matte(images, null);
-    }
-
-    /**
-     * Mattes seeded from the given landmarks where known; faces are found only in the other crops.
-     * Only the graph cuts run on the CPU: the crops are shrunk to the working size on their device
-     * before they are copied to the host, and the cut masks are scaled up and feathered there.
-     */
-    @Override
-    public NDArray matte(NDArray images, List<double[]> landmarks) {
-        Shape s = images.getShape();
-        int n = (int) s.get(0);
-        int h = (int) s.get(2);
-        int w = (int) s.get(3);
-        List<HeadRegions> regions = HeadRegions.forCrops(images, landmarks, faces);
-        double k = Math.min(1.0, (double) WORK_SIZE / Math.max(w, h));
-        int ww = Math.max(1, (int) Math.round(w * k));
-        int wh = Math.max(1, (int) Math.round(h * k));
-        List<RgbImage> small = NDImageBatch.toHost(Resample.resize(images.toType(DataType.FLOAT32, false), wh, ww));
+    NDArray labels(NDArray small, List<HeadRegions> regions, int fullWidth, int fullHeight) {
+        int n = (int) small.getShape().get(0);
+        int wh = (int) small.getShape().get(2);
+        int ww = (int) small.getShape().get(3);
+        List<RgbImage> host = NDImageBatch.toHost(small);
         // the crops' graph cuts, each single-threaded in OpenCV, side by side
         float[] cut = new float[n * ww * wh];
         IntStream.range(0, n).parallel().forEach(i ->
-                System.arraycopy(cut(small.get(i), regions.get(i), w, h), 0, cut, i * ww * wh, ww * wh));
-        NDArray masks = images.getManager().create(cut, new Shape(n, 1, wh, ww)).toDevice(images.getDevice(), false);
-        return Feather.gaussian(Resample.resize(masks, h, w), FEATHER * Math.max(w, h)).clip(0f, 1f);
+                System.arraycopy(cut(host.get(i), regions.get(i), fullWidth, fullHeight), 0, cut, i * ww * wh, ww * wh));
+        return small.getManager().create(cut, new Shape(n, 1, wh, ww));
     }
 
     /**
@@ -137,10 +110,5 @@ public final class GrabCutMatting implements Matting {
         rgb.data().put(image.rgb());
         opencv_imgproc.cvtColor(rgb, rgb, opencv_imgproc.COLOR_RGB2BGR);
         return rgb;
-    }
-
-    @Override
-    public void close() {
-        // the face session belongs to the caller
     }
 }

@@ -48,14 +48,8 @@ final class GuidedFilter {
         NDArray vrg = m.get(6).sub(mr.mul(mg));
         NDArray vrb = m.get(7).sub(mr.mul(mb));
         NDArray vgb = m.get(8).sub(mg.mul(mb));
-        NDArray crr = vgg.mul(vbb).sub(vgb.square());
-        NDArray crg = vrb.mul(vgb).sub(vrg.mul(vbb));
-        NDArray crb = vrg.mul(vgb).sub(vrb.mul(vgg));
-        NDArray cgg = vrr.mul(vbb).sub(vrb.square());
-        NDArray cgb = vrg.mul(vrb).sub(vrr.mul(vgb));
-        NDArray cbb = vrr.mul(vgg).sub(vrg.square());
-        NDArray det = vrr.mul(crr).add(vrg.mul(crg)).add(vrb.mul(crb));
-        this.inverse = NDArrays.concat(new NDList(crr, cgg, cbb, crg, crb, cgb), 1).div(det).split(6, 1);
+        NDArray[] c = Symmetric3.cofactors(vrr, vgg, vbb, vrg, vrb, vgb);
+        this.inverse = NDArrays.concat(new NDList(c[0], c[1], c[2], c[3], c[4], c[5]), 1).div(c[6]).split(6, 1);
     }
 
     /** The filtered map of an N x 1 x H x W input. */

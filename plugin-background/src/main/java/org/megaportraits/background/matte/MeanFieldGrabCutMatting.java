@@ -2,13 +2,11 @@ package org.megaportraits.background.matte;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.pooling.Pool;
 import java.util.List;
 import java.util.function.Supplier;
-import org.megaportraits.nn.layer.Resample;
 import org.megaportraits.sdk.face.FaceAnalyzer;
 
 /**
@@ -29,10 +27,8 @@ import org.megaportraits.sdk.face.FaceAnalyzer;
  * less fooled by a light background next to pale skin). On a GPU a batch is a few hundred tensor
  * operations; on a CPU OpenCV's exact cut is faster, so CPU sessions keep it.
  */
-public final class MeanFieldGrabCutMatting implements Matting {
+public final class MeanFieldGrabCutMatting extends SeededMatting {
 
-    /** Working side, as for {@link GrabCutMatting}. */
-    private static final int WORK_SIZE = 128;
     /** Rounds of refitting the colour mixtures and relabelling, as GrabCut's iterations. */
     private static final int ROUNDS = 2;
     /** Mean-field updates per round. */
@@ -47,43 +43,20 @@ public final class MeanFieldGrabCutMatting implements Matting {
     /** Growth steps of the region connected to the face: 16 of a 9 x 9 window reach across the working crop. */
     private static final int CONNECT_STEPS = 16;
     private static final int CONNECT_WINDOW = 9;
-    /** The feather's Gaussian sigma as a share of the crop's larger side, as for {@link GrabCutMatting}. */
-    private static final double FEATHER = 0.01;
-
-    private final Supplier<FaceAnalyzer.Session> faces;
 
     /**
      * A matting that finds faces, where no landmarks are given, with a session it asks for only then;
      * it does not own it.
      */
     public MeanFieldGrabCutMatting(Supplier<FaceAnalyzer.Session> faces) {
-        this.faces = faces;
+        super(faces);
     }
 
     @Override
-    public NDArray matte(NDArray images) {
-        return matte(images, null);
-    }
-
-    @Override
-    public NDArray matte(NDArray images, List<double[]> landmarks) {
-        Shape s = images.getShape();
-        int h = (int) s.get(2);
-        int w = (int) s.get(3);
-        List<HeadRegions> regions = HeadRegions.forCrops(images, landmarks, faces);
-        double k = Math.min(1.0, (double) WORK_SIZE / Math.max(w, h));
-        int ww = Math.max(1, (int) Math.round(w * k));
-        int wh = Math.max(1, (int) Math.round(h * k));
-        NDManager owner = images.getManager();
-        try (NDManager scratch = owner.newSubManager()) {
-            images.tempAttach(scratch);
-            NDArray small = Resample.resize(images.toType(DataType.FLOAT32, false), wh, ww);
-            NDArray labels = SeedMaps.labels(scratch, regions, w, h, ww, wh);
-            NDArray person = labels(small, labels);
-            NDArray alpha = Feather.gaussian(Resample.resize(person, h, w), FEATHER * Math.max(w, h)).clip(0f, 1f);
-            alpha.attach(owner);
-            return alpha;
-        }
+    NDArray labels(NDArray small, List<HeadRegions> regions, int fullWidth, int fullHeight) {
+        int wh = (int) small.getShape().get(2);
+        int ww = (int) small.getShape().get(3);
+        return labels(small, SeedMaps.labels(small.getManager(), regions, fullWidth, fullHeight, ww, wh));
     }
 
     /**
@@ -139,10 +112,5 @@ public final class MeanFieldGrabCutMatting implements Matting {
 
     private static NDArray sigmoid(NDArray x) {
         return x.getNDArrayInternal().sigmoid();
-    }
-
-    @Override
-    public void close() {
-        // the face session belongs to the caller
     }
 }
