@@ -8,8 +8,9 @@ import ai.djl.ndarray.types.DataType;
 /**
  * Gaussian mixtures of RGB colours with full covariances, one mixture per image of a batch, fitted
  * by weighted expectation-maximisation on the images' device: GrabCut's colour models. Colours are
- * given as N x 3 x P (P pixels), pixel weights as N x 1 x P. Components start as equal-mass slices
- * of the colours along their principal axis (a deterministic stand-in for GrabCut's k-means).
+ * given as N x 3 x P (P pixels), their products ({@link Symmetric3#products}) as N x 6 x P, pixel
+ * weights as N x 1 x P. Components start as equal-mass slices of the colours along their principal
+ * axis (a deterministic stand-in for GrabCut's k-means).
  */
 final class ColourMixtures {
 
@@ -41,18 +42,6 @@ final class ColourMixtures {
         this.means = means;
         this.precisions = precisions;
         this.logDets = logDets;
-    }
-
-    /**
-     * The six second-order products of each pixel's colour, N x 6 x P: rr, gg, bb, rg, rb, gb
-     * (computed once per batch and shared by all fits and evaluations).
-     */
-    static NDArray products(NDArray colours) {
-        NDList c = colours.split(3, 1);
-        NDArray r = c.get(0);
-        NDArray g = c.get(1);
-        NDArray b = c.get(2);
-        return NDArrays.concat(new NDList(r.square(), g.square(), b.square(), r.mul(g), r.mul(b), g.mul(b)), 1);
     }
 
     /** A first fit: components from slices along the principal colour axis of the weighted pixels. */
@@ -129,17 +118,7 @@ final class ColourMixtures {
         NDArray safe = mass.add(EMPTY);
         NDArray mean = responsibilities.matMul(colours.transpose(0, 2, 1)).div(safe); // N x K x 3
         NDList second = responsibilities.matMul(products.transpose(0, 2, 1)).div(safe).split(6, 2); // each N x K x 1
-        NDList m = mean.split(3, 2);
-        NDArray r = m.get(0);
-        NDArray g = m.get(1);
-        NDArray b = m.get(2);
-        NDArray srr = second.get(0).sub(r.square()).add(VARIANCE_FLOOR);
-        NDArray sgg = second.get(1).sub(g.square()).add(VARIANCE_FLOOR);
-        NDArray sbb = second.get(2).sub(b.square()).add(VARIANCE_FLOOR);
-        NDArray srg = second.get(3).sub(r.mul(g));
-        NDArray srb = second.get(4).sub(r.mul(b));
-        NDArray sgb = second.get(5).sub(g.mul(b));
-        NDArray[] c = Symmetric3.cofactors(srr, sgg, sbb, srg, srb, sgb);
+        NDArray[] c = Symmetric3.inverseOfCovariance(mean.split(3, 2), second, VARIANCE_FLOOR);
         NDArray det = c[6].maximum(1e-30f);
         // the off-diagonal entries doubled: the quadratic form sums each of them twice
         NDArray precisions = NDArrays.concat(new NDList(c[0], c[1], c[2], c[3].mul(2), c[4].mul(2), c[5].mul(2)), 2).div(det);

@@ -30,25 +30,11 @@ final class GuidedFilter {
     GuidedFilter(NDArray guide, int radius, float eps) {
         this.guide = guide;
         this.radius = radius;
-        NDList rgb = guide.split(3, 1);
-        NDArray r = rgb.get(0);
-        NDArray g = rgb.get(1);
-        NDArray b = rgb.get(2);
-        this.count = box(r.get("0:1").onesLike());
-        NDArray stats = box(NDArrays.concat(new NDList(guide, r.square(), g.square(), b.square(), r.mul(g), r.mul(b),
-                g.mul(b)), 1));
-        NDList m = stats.split(9, 1);
+        this.count = box(guide.get("0:1, 0:1").onesLike());
+        NDArray stats = box(NDArrays.concat(new NDList(guide, Symmetric3.products(guide)), 1));
         this.mean = stats.get(":, 0:3");
-        NDArray mr = m.get(0);
-        NDArray mg = m.get(1);
-        NDArray mb = m.get(2);
-        NDArray vrr = m.get(3).sub(mr.square()).add(eps);
-        NDArray vgg = m.get(4).sub(mg.square()).add(eps);
-        NDArray vbb = m.get(5).sub(mb.square()).add(eps);
-        NDArray vrg = m.get(6).sub(mr.mul(mg));
-        NDArray vrb = m.get(7).sub(mr.mul(mb));
-        NDArray vgb = m.get(8).sub(mg.mul(mb));
-        NDArray[] c = Symmetric3.cofactors(vrr, vgg, vbb, vrg, vrb, vgb);
+        NDList m = stats.split(new long[] {3}, 1);
+        NDArray[] c = Symmetric3.inverseOfCovariance(m.get(0).split(3, 1), m.get(1).split(6, 1), eps);
         this.inverse = NDArrays.concat(new NDList(c[0], c[1], c[2], c[3], c[4], c[5]), 1).div(c[6]).split(6, 1);
     }
 

@@ -76,7 +76,7 @@ public final class MeanFieldGrabCutMatting extends SeededMatting {
         NDArray colours = images.reshape(n, 3, (long) h * w);
         // the person's and the background's mixtures are fitted as one batch of 2N: half the calls
         NDArray both = colours.concat(colours, 0);
-        NDArray products = ColourMixtures.products(both);
+        NDArray products = Symmetric3.products(both);
         GuidedFilter filter = new GuidedFilter(images, RADIUS, EDGE_EPS);
         ColourMixtures mixtures = null;
         for (int round = 0; round < ROUNDS; round++) {

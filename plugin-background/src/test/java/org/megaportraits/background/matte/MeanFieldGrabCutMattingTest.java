@@ -223,12 +223,12 @@ class MeanFieldGrabCutMattingTest {
         }
         try (NDManager scratch = manager.newSubManager()) {
             NDArray colours = scratch.create(c, new ai.djl.ndarray.types.Shape(1, 3, p));
-            NDArray products = ColourMixtures.products(colours);
+            NDArray products = Symmetric3.products(colours);
             NDArray weights = scratch.ones(new ai.djl.ndarray.types.Shape(1, 1, p));
             ColourMixtures m = ColourMixtures.initial(colours, products, weights).refit(colours, products, weights);
             NDArray at = scratch.create(new float[] {0.6f, 0.4f, 0.3f, 0.9f, 0.1f, 0.9f}, new ai.djl.ndarray.types.Shape(1, 2, 3))
                     .transpose(0, 2, 1);
-            float[] log = m.logDensity(at, ColourMixtures.products(at)).toFloatArray();
+            float[] log = m.logDensity(at, Symmetric3.products(at)).toFloatArray();
             double logDet = 0;
             for (double s : sd) {
                 logDet += Math.log(s * s + 1.5e-4);
