@@ -85,7 +85,7 @@ final class ReenactCommand implements Callable<Integer> {
                         report.framesWithoutFace());
             }
             w.printf("served by %s%n", report.providers());
-            StringBuilder stages = new StringBuilder("time by stage (tracking and model overlap the rest):");
+            StringBuilder stages = new StringBuilder("time by stage (tracking, model and compositing run side by side):");
             report.stageSeconds().forEach((stage, seconds) ->
                     stages.append(String.format(Locale.ROOT, " %s %.2f s;", stage, seconds)));
             w.println(stages);

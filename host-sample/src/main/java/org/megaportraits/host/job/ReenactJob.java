@@ -35,8 +35,8 @@ import org.osgi.framework.Bundle;
  * face detection, an aligned crop at the model's resolution, its matte, {@code encodeAvatar}. Then
  * per batch of driver frames: tracked aligned crops, motion, render, the render composited by its
  * matte on the driver crop's background plate, optional enhancement, and paste-back into the full
- * driver frame. Tracking and the model of batch k + 1 run beside the compositing of batch k, and
- * decoding and encoding beside both ({@link VideoPipeline}); audio is kept.
+ * driver frame. Tracking of batch k + 2, the model of batch k + 1 and the compositing of batch k run
+ * side by side, and decoding and encoding beside them ({@link VideoPipeline}); audio is kept.
  * <p>
  * The job leases every service before it starts and holds the leases to the end, so a bundle
  * replaced meanwhile serves this job to its last frame and the next job gets the new one.
@@ -128,13 +128,16 @@ public final class ReenactJob {
     }
 
     /**
-     * One batch of driver frames in, as many reenacted full frames out, in two overlapping stages:
-     * tracking and the model (GPU work) on the job's thread; mattes, plate, composite, enhancer and
-     * paste-back (mostly CPU work) on the pipeline's finishing thread, one batch behind. The render
-     * is composited on the background plate at the model's resolution, before the enhancer: the
-     * plate and the mattes exist at that size only, and compositing takes images of one size.
+     * One batch of driver frames in, as many reenacted full frames out, in three overlapping stages,
+     * each on a thread of its own and one batch behind the one before: tracking on the job's thread;
+     * motion and render on the next; mattes, plate, composite, enhancer and paste-back on the
+     * pipeline's finishing thread. Each stage waits for the device only where it must read a result
+     * back, so one stage's host work (non-maximum suppression, pose fits, engine calls) runs while the
+     * device works on another's batch. The render is composited on the background plate at the
+     * model's resolution, before the enhancer: the plate and the mattes exist at that size only, and
+     * compositing takes images of one size.
      */
-    private static final class Stages implements VideoPipeline.StagedProcessor<Rendered> {
+    private static final class Stages implements VideoPipeline.ThreeStageProcessor<AlignedFaces, Rendered> {
         private final FaceTracker tracker;
         private final ReenactmentModel.Session m;
         private final Driving driving;
@@ -146,7 +149,8 @@ public final class ReenactJob {
         private volatile int firstBatchFrames;
         /** Batches that entered each stage (each stage runs on one thread). */
         private int firstStages;
-        private int secondStages;
+        private int middleStages;
+        private int lastStages;
 
         Stages(FaceTracker tracker, ReenactmentModel.Session m, Driving driving, Enhancer.Session e,
                Compositor.Session c, StageTimes times) {
@@ -159,17 +163,22 @@ public final class ReenactJob {
         }
 
         @Override
-        public Rendered first(List<RgbImage> frames) {
+        public AlignedFaces first(List<RgbImage> frames) {
             boolean firstBatch = firstStages++ == 0;
             long t = System.nanoTime();
             AlignedFaces aligned = tracker.next(frames);
-            try {
-                t = times.add("tracking", t, firstBatch);
-                try (Motion motion = m.extractMotion(aligned.crops(), aligned.poses())) {
-                    ImageBatch render = m.render(driving.avatar(), motion, driving.options(motion));
-                    times.add("model", t, firstBatch);
-                    return new Rendered(aligned, render);
-                }
+            times.add("tracking", t, firstBatch);
+            return aligned;
+        }
+
+        @Override
+        public Rendered middle(List<RgbImage> frames, AlignedFaces aligned) {
+            boolean firstBatch = middleStages++ == 0;
+            long t = System.nanoTime();
+            try (Motion motion = m.extractMotion(aligned.crops(), aligned.poses())) {
+                ImageBatch render = m.render(driving.avatar(), motion, driving.options(motion));
+                times.add("model", t, firstBatch);
+                return new Rendered(aligned, render);
             } catch (RuntimeException | Error x) {
                 aligned.close();
                 throw x;
@@ -177,8 +186,13 @@ public final class ReenactJob {
         }
 
         @Override
-        public List<RgbImage> second(List<RgbImage> frames, Rendered r) {
-            boolean firstBatch = secondStages++ == 0;
+        public void discardFirst(AlignedFaces aligned) {
+            aligned.close();
+        }
+
+        @Override
+        public List<RgbImage> last(List<RgbImage> frames, Rendered r) {
+            boolean firstBatch = lastStages++ == 0;
             try {
                 long t = System.nanoTime();
                 // the tracker's landmarks seed the driver crops' mattes; with the driver's framing and
@@ -216,7 +230,7 @@ public final class ReenactJob {
         }
 
         @Override
-        public void discard(Rendered r) {
+        public void discardMiddle(Rendered r) {
             r.close();
         }
     }

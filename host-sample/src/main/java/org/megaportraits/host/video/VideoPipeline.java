@@ -18,11 +18,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs frames of a video through a processor with decoding and encoding beside it, not in turn: a
  * reader thread decodes batches ahead into a bounded queue, the calling thread processes them (so a
- * model session stays on the thread that opened it), and a writer thread encodes results from a
- * second bounded queue, with the audio passed straight from reader to writer. A {@link
- * StagedProcessor} splits the processing in two: its second stage runs on a thread of its own,
- * on batch k while the calling thread runs the first stage on batch k + 1. If any thread fails,
- * the others stop and the first failure is thrown; the writer then was never finished, so no output
+ * session opened there keeps being used there for the first stage), and a writer thread encodes
+ * results from a second bounded queue, with the audio passed straight from reader to writer. A
+ * {@link StagedProcessor} splits the processing in two, a {@link ThreeStageProcessor} in three:
+ * each stage after the first runs on a thread of its own, one batch behind the stage before it.
+ * If any thread fails, the others stop, every handover not yet taken is discarded by the stage it
+ * was meant for, and the first failure is thrown; the writer then was never finished, so no output
  * file appears.
  */
 public final class VideoPipeline {
@@ -52,8 +53,43 @@ public final class VideoPipeline {
         void discard(T handover);
     }
 
+    /**
+     * Processing in three stages that overlap across batches: {@code first} on the calling thread,
+     * {@code middle} on a thread of its own one batch behind, {@code last} on the finishing thread
+     * one batch behind that. What a stage hands over belongs to the next stage (or to its discard
+     * method when the pipeline fails before that stage ran); a stage frees what it is given even
+     * when it fails.
+     *
+     * @param <A> what the first stage hands to the middle one
+     * @param <B> what the middle stage hands to the last one
+     */
+    public interface ThreeStageProcessor<A, B> {
+        /** The first stage of a batch, on the calling thread. */
+        A first(List<RgbImage> frames);
+
+        /** The middle stage, on a thread of its own; frees {@code handover}. */
+        B middle(List<RgbImage> frames, A handover);
+
+        /** The last stage: one output frame per input frame, in order; frees {@code handover}. */
+        List<RgbImage> last(List<RgbImage> frames, B handover);
+
+        /** Frees a first-stage handover the middle stage will never see. */
+        void discardFirst(A handover);
+
+        /** Frees a middle-stage handover the last stage will never see. */
+        void discardMiddle(B handover);
+    }
+
+    /** A stage after the first, run on a thread of its own: takes its input, frees it. */
+    private interface Stage {
+        Object apply(List<RgbImage> frames, Object input);
+
+        /** Frees an input the stage will never take. */
+        void discard(Object input);
+    }
+
     /** A batch between the stages (the end mark has null frames). */
-    private record Handover<T>(List<RgbImage> frames, T value) {
+    private record Handover(List<RgbImage> frames, Object value) {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(VideoPipeline.class);
@@ -76,22 +112,7 @@ public final class VideoPipeline {
      * @return frames written
      */
     public static long run(VideoReader reader, VideoWriter writer, int batchSize, FrameProcessor processor, Progress progress) {
-        return run(reader, writer, batchSize, new StagedProcessor<List<RgbImage>>() {
-            @Override
-            public List<RgbImage> first(List<RgbImage> frames) {
-                return processor.process(frames);
-            }
-
-            @Override
-            public List<RgbImage> second(List<RgbImage> frames, List<RgbImage> handover) {
-                return handover;
-            }
-
-            @Override
-            public void discard(List<RgbImage> handover) {
-                // host images: nothing to free
-            }
-        }, progress);
+        return chain(reader, writer, batchSize, processor::process, List.of(), progress);
     }
 
     /**
@@ -100,19 +121,77 @@ public final class VideoPipeline {
      *
      * @return frames written
      */
+    @SuppressWarnings("unchecked")
     public static <T> long run(VideoReader reader, VideoWriter writer, int batchSize, StagedProcessor<T> processor,
                                Progress progress) {
+        return chain(reader, writer, batchSize, processor::first, List.of(new Stage() {
+            @Override
+            public Object apply(List<RgbImage> frames, Object input) {
+                return processor.second(frames, (T) input);
+            }
+
+            @Override
+            public void discard(Object input) {
+                processor.discard((T) input);
+            }
+        }), progress);
+    }
+
+    /**
+     * As {@link #run(VideoReader, VideoWriter, int, FrameProcessor, Progress)}, with the processing
+     * in three overlapping stages.
+     *
+     * @return frames written
+     */
+    @SuppressWarnings("unchecked")
+    public static <A, B> long run(VideoReader reader, VideoWriter writer, int batchSize, ThreeStageProcessor<A, B> processor,
+                                  Progress progress) {
+        return chain(reader, writer, batchSize, processor::first, List.of(new Stage() {
+            @Override
+            public Object apply(List<RgbImage> frames, Object input) {
+                return processor.middle(frames, (A) input);
+            }
+
+            @Override
+            public void discard(Object input) {
+                processor.discardFirst((A) input);
+            }
+        }, new Stage() {
+            @Override
+            public Object apply(List<RgbImage> frames, Object input) {
+                return processor.last(frames, (B) input);
+            }
+
+            @Override
+            public void discard(Object input) {
+                processor.discardMiddle((B) input);
+            }
+        }), progress);
+    }
+
+    /**
+     * The pipeline: {@code first} on the calling thread, each later stage on a thread of its own
+     * (the last one's output goes to the writer), reader and writer on threads of their own.
+     */
+    @SuppressWarnings("unchecked")
+    private static long chain(VideoReader reader, VideoWriter writer, int batchSize,
+                              java.util.function.Function<List<RgbImage>, Object> first, List<Stage> later,
+                              Progress progress) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size " + batchSize);
         }
         int id = PIPELINES.incrementAndGet();
-        ExecutorService threads = Executors.newFixedThreadPool(3, r -> {
+        ExecutorService threads = Executors.newFixedThreadPool(2 + later.size(), r -> {
             Thread t = new Thread(r, "video-pipeline-" + id);
             t.setDaemon(true);
             return t;
         });
         BlockingQueue<List<RgbImage>> decoded = new ArrayBlockingQueue<>(QUEUED_BATCHES);
-        BlockingQueue<Handover<T>> halfway = new ArrayBlockingQueue<>(1);
+        // inputs.get(i) feeds later stage i
+        List<BlockingQueue<Handover>> inputs = new ArrayList<>();
+        for (int i = 0; i < later.size(); i++) {
+            inputs.add(new ArrayBlockingQueue<>(1));
+        }
         BlockingQueue<List<RgbImage>> processed = new ArrayBlockingQueue<>(QUEUED_BATCHES);
         // unbounded, but never far ahead: the reader can lead the writer only by the queued batches
         BlockingQueue<AudioChunk> audio = new LinkedBlockingQueue<>();
@@ -121,26 +200,49 @@ public final class VideoPipeline {
             return null;
         });
         Future<Long> writing = threads.submit(() -> write(writer, processed, audio));
-        Future<?> finishing = threads.submit(() -> {
-            finish(processor, halfway, processed, writing, progress);
-            return null;
-        });
+        // each stage fails fast when the ones after it (down to the writer) have failed
+        List<Future<?>> stages = new ArrayList<>();
+        for (int i = later.size() - 1; i >= 0; i--) {
+            int index = i;
+            List<Future<?>> downstream = new ArrayList<>(stages);
+            downstream.add(writing);
+            Future<?> f = threads.submit(() -> {
+                runStage(later, index, inputs, processed, downstream, progress);
+                return null;
+            });
+            stages.add(0, f);
+        }
+        List<Future<?>> all = new ArrayList<>(stages);
+        all.add(reading);
+        all.add(writing);
         try {
             while (true) {
-                List<RgbImage> batch = take(decoded, reading, writing, finishing);
+                List<RgbImage> batch = take(decoded, all.toArray(new Future<?>[0]));
                 if (batch == END) {
                     break;
                 }
-                T handover = processor.first(batch);
+                Object handover = first.apply(batch);
+                if (later.isEmpty()) {
+                    checkSize(batch, handover);
+                    put(processed, (List<RgbImage>) handover, writing);
+                    progress.advance(batch.size());
+                    continue;
+                }
                 try {
-                    put(halfway, new Handover<>(batch, handover), writing, finishing);
+                    put(inputs.get(0), new Handover(batch, handover), all.toArray(new Future<?>[0]));
                 } catch (InterruptedException | ExecutionException | RuntimeException e) {
-                    processor.discard(handover);
+                    later.get(0).discard(handover);
                     throw e;
                 }
             }
-            put(halfway, new Handover<>(null, null), writing, finishing);
-            finishing.get();
+            if (later.isEmpty()) {
+                put(processed, END, writing);
+            } else {
+                put(inputs.get(0), new Handover(null, null), all.toArray(new Future<?>[0]));
+            }
+            for (Future<?> f : stages) {
+                f.get();
+            }
             reading.get();
             long frames = writing.get();
             progress.finish();
@@ -152,33 +254,59 @@ public final class VideoPipeline {
             throw new IllegalStateException("interrupted", e);
         } finally {
             reading.cancel(true);
-            finishing.cancel(true);
+            stages.forEach(f -> f.cancel(true));
             writing.cancel(true);
             threads.shutdownNow();
             awaitQuietly(threads);
-            Handover<T> left;
-            while ((left = halfway.poll()) != null) {
-                if (left.frames() != null) {
-                    processor.discard(left.value());
+            for (int i = 0; i < inputs.size(); i++) {
+                Handover left;
+                while ((left = inputs.get(i).poll()) != null) {
+                    if (left.frames() != null) {
+                        later.get(i).discard(left.value());
+                    }
                 }
             }
         }
     }
 
-    /** The finishing thread: second stages in batch order, results to the writer. */
-    private static <T> void finish(StagedProcessor<T> processor, BlockingQueue<Handover<T>> halfway,
-                                   BlockingQueue<List<RgbImage>> processed, Future<?> writing, Progress progress)
+    /**
+     * Later stage {@code index}: applies itself to its inputs in batch order and hands the results
+     * on (the last stage to the writer); an output the next stage cannot take is discarded by it.
+     */
+    @SuppressWarnings("unchecked")
+    private static void runStage(List<Stage> later, int index, List<BlockingQueue<Handover>> inputs,
+                                 BlockingQueue<List<RgbImage>> processed, List<Future<?>> downstream, Progress progress)
             throws InterruptedException, ExecutionException {
-        Handover<T> h;
-        while ((h = halfway.take()).frames() != null) {
-            List<RgbImage> out = processor.second(h.frames(), h.value());
-            if (out.size() != h.frames().size()) {
-                throw new IllegalStateException("the processor returned " + out.size() + " frames for " + h.frames().size());
+        boolean last = index == later.size() - 1;
+        Future<?>[] consumers = downstream.toArray(new Future<?>[0]);
+        Handover h;
+        while ((h = inputs.get(index).take()).frames() != null) {
+            Object out = later.get(index).apply(h.frames(), h.value());
+            if (last) {
+                checkSize(h.frames(), out);
+                put(processed, (List<RgbImage>) out, consumers);
+                progress.advance(h.frames().size());
+            } else {
+                try {
+                    put(inputs.get(index + 1), new Handover(h.frames(), out), consumers);
+                } catch (InterruptedException | ExecutionException | RuntimeException e) {
+                    later.get(index + 1).discard(out);
+                    throw e;
+                }
             }
-            put(processed, out, writing);
-            progress.advance(out.size());
         }
-        put(processed, END, writing);
+        if (last) {
+            put(processed, END, consumers);
+        } else {
+            put(inputs.get(index + 1), new Handover(null, null), consumers);
+        }
+    }
+
+    private static void checkSize(List<RgbImage> frames, Object out) {
+        int n = ((List<?>) out).size();
+        if (n != frames.size()) {
+            throw new IllegalStateException("the processor returned " + n + " frames for " + frames.size());
+        }
     }
 
     private static void read(VideoReader reader, int batchSize, BlockingQueue<List<RgbImage>> decoded,

@@ -142,6 +142,96 @@ class VideoRoundTripTest {
     }
 
     @Test
+    void threeStagesKeepTheOrderAndFreeEveryHandoverWhenOneFails() {
+        Path original = dir.resolve("original.mp4");
+        clip.write(photo, original);
+        java.util.concurrent.atomic.AtomicInteger firsts = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger middles = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger middleOutputs = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.List<Integer> lasts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger discardedFirst = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger discardedMiddle = new java.util.concurrent.atomic.AtomicInteger();
+        class Numbered implements VideoPipeline.ThreeStageProcessor<Integer, String> {
+            private final int failMiddleAt;
+            private final int failLastAt;
+
+            Numbered(int failMiddleAt, int failLastAt) {
+                this.failMiddleAt = failMiddleAt;
+                this.failLastAt = failLastAt;
+            }
+
+            @Override
+            public Integer first(java.util.List<RgbImage> frames) {
+                return firsts.incrementAndGet();
+            }
+
+            @Override
+            public String middle(java.util.List<RgbImage> frames, Integer n) {
+                middles.incrementAndGet();
+                if (n == failMiddleAt) {
+                    throw new IllegalStateException("model failed");
+                }
+                middleOutputs.incrementAndGet();
+                return "batch " + n;
+            }
+
+            @Override
+            public java.util.List<RgbImage> last(java.util.List<RgbImage> frames, String s) {
+                int n = Integer.parseInt(s.substring(6));
+                if (n == failLastAt) {
+                    throw new IllegalStateException("compositing failed");
+                }
+                lasts.add(n);
+                return frames;
+            }
+
+            @Override
+            public void discardFirst(Integer n) {
+                discardedFirst.incrementAndGet();
+            }
+
+            @Override
+            public void discardMiddle(String s) {
+                discardedMiddle.incrementAndGet();
+            }
+        }
+        Path out = dir.resolve("out.mp4");
+        long written;
+        try (VideoReader reader = VideoReader.open(original);
+             VideoWriter writer = VideoWriter.create(out, 320, 320, NTSC, reader.info().audio())) {
+            written = VideoPipeline.run(reader, writer, 4, new Numbered(-1, -1), Progress.silent());
+        }
+        assertEquals(FRAMES, written);
+        assertEquals(firsts.get(), lasts.size());
+        for (int i = 0; i < lasts.size(); i++) {
+            assertEquals(i + 1, lasts.get(i));
+        }
+        assertEquals(0, discardedFirst.get() + discardedMiddle.get());
+
+        for (int[] fail : new int[][] {{3, -1}, {-1, 3}}) {
+            firsts.set(0);
+            middles.set(0);
+            middleOutputs.set(0);
+            lasts.clear();
+            discardedFirst.set(0);
+            discardedMiddle.set(0);
+            Path failed = dir.resolve("failed.mp4");
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> {
+                try (VideoReader reader = VideoReader.open(original);
+                     VideoWriter writer = VideoWriter.create(failed, 320, 320, NTSC, reader.info().audio())) {
+                    VideoPipeline.run(reader, writer, 4, new Numbered(fail[0], fail[1]), Progress.silent());
+                }
+            });
+            assertEquals(fail[0] > 0 ? "model failed" : "compositing failed", e.getMessage());
+            // every handover was taken by the next stage (a failing stage frees what it was given) or discarded
+            assertEquals(firsts.get(), middles.get() + discardedFirst.get(), "first-stage handovers");
+            int lastCalls = lasts.size() + (fail[1] > 0 ? 1 : 0);
+            assertEquals(middleOutputs.get(), lastCalls + discardedMiddle.get(), "middle-stage handovers");
+            assertTrue(Files.notExists(failed));
+        }
+    }
+
+    @Test
     void truncatedFileGivesAClearErrorAndLeavesNoOutput() throws IOException {
         Path original = dir.resolve("original.mp4");
         clip.write(photo, original);
