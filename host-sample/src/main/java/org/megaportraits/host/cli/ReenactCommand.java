@@ -77,7 +77,8 @@ final class ReenactCommand implements Callable<Integer> {
             w.printf(Locale.ROOT, "wrote %s: %d frames in %.1f s (%.2f frames/s", out, report.frames(), report.seconds(),
                     report.framesPerSecond());
             if (report.steadyFramesPerSecond() > 0) {
-                w.printf(Locale.ROOT, "; %.1f frames/s after the first batch", report.steadyFramesPerSecond());
+                w.printf(Locale.ROOT, "; first batch out after %.1f s, then %.1f frames/s", report.firstOutputSeconds(),
+                        report.steadyFramesPerSecond());
             }
             w.printf(")%n");
             if (report.framesWithoutFace() > 0) {
@@ -95,6 +96,13 @@ final class ReenactCommand implements Callable<Integer> {
                         steady.append(String.format(Locale.ROOT, " %s %.2f s;", stage, seconds)));
                 w.println(steady);
             }
+            StringBuilder filling = new StringBuilder("first run of each stage (s after the start):");
+            report.firstRuns().forEach((stage, span) ->
+                    filling.append(String.format(Locale.ROOT, " %s %.2f-%.2f;", stage, span[0], span[1])));
+            w.println(filling);
+            w.printf(Locale.ROOT, "video I/O: processing waited %.2f s for decoding and %.2f s for encoding; "
+                            + "the encoder finished %.2f s after the last batch%n", report.videoIo().decodeWaitSeconds(),
+                    report.videoIo().encodeWaitSeconds(), report.videoIo().encodeTailSeconds());
         }
         return 0;
     }

@@ -37,6 +37,9 @@ import org.osgi.framework.Bundle;
  * matte on the driver crop's background plate, optional enhancement, and paste-back into the full
  * driver frame. Tracking of batch k + 2, the model of batch k + 1 and the compositing of batch k run
  * side by side, and decoding and encoding beside them ({@link VideoPipeline}); audio is kept.
+ * Start-up overlaps too: the model's session opens and the avatar is encoded on a thread of their
+ * own ({@link ModelStart}) while the face networks open, the source is cropped and matted, and the
+ * first driver frames are tracked.
  * <p>
  * The job leases every service before it starts and holds the leases to the end, so a bundle
  * replaced meanwhile serves this job to its last frame and the next job gets the new one.
@@ -62,9 +65,9 @@ public final class ReenactJob {
      * @throws ModelUnavailableException  if a bundle the job needs is not installed
      */
     public ReenactReport run(ReenactRequest request, Progress progress) {
-        long start = System.nanoTime();
         StageTimes times = new StageTimes();
-        RgbImage source = VideoReader.readStill(request.source());
+        long start = System.nanoTime();
+        RgbImage source = timed(times, "start: open videos", () -> VideoReader.readStill(request.source()));
         // all missing bundles are reported before any model is activated (which may load weights)
         requireProvided(ReenactmentModel.class, "base model", "plugin-base-model");
         requireProvided(FaceAnalyzer.class, "face analysis", "plugin-background");
@@ -72,27 +75,42 @@ public final class ReenactJob {
         if (request.enhance()) {
             requireProvided(Enhancer.class, "enhancer", "plugin-enhancer");
         }
-        try (VideoReader driver = VideoReader.open(request.driver());
-             ServiceLease<ReenactmentModel> model = require(ReenactmentModel.class, "base model", "plugin-base-model");
-             ServiceLease<FaceAnalyzer> faces = require(FaceAnalyzer.class, "face analysis", "plugin-background");
-             ServiceLease<Compositor> compositor = require(Compositor.class, "compositing", "plugin-background");
-             ServiceLease<Enhancer> enhancer = request.enhance() ? require(Enhancer.class, "enhancer", "plugin-enhancer") : null;
-             ReenactmentModel.Session m = timed(times, "start: model", () -> model.service().open(request.options()));
+        try (VideoReader driver = timed(times, "start: open videos", () -> VideoReader.open(request.driver()));
+             ServiceLease<ReenactmentModel> model = timed(times, "start: services",
+                     () -> require(ReenactmentModel.class, "base model", "plugin-base-model"));
+             ServiceLease<FaceAnalyzer> faces = timed(times, "start: services",
+                     () -> require(FaceAnalyzer.class, "face analysis", "plugin-background"));
+             ServiceLease<Compositor> compositor = timed(times, "start: services",
+                     () -> require(Compositor.class, "compositing", "plugin-background"));
+             ServiceLease<Enhancer> enhancer = request.enhance() ? timed(times, "start: services",
+                     () -> require(Enhancer.class, "enhancer", "plugin-enhancer")) : null;
+             // the model's session opens on a thread of its own while this one opens the face networks
+             // and prepares the source; the avatar is encoded there while this one tracks the first frames
+             // (the descriptor is read first: the service answers nothing else while it loads weights)
+             ModelStart m = new ModelStart(model.service().descriptor().resolution(),
+                     () -> timed(times, "start: model", () -> model.service().open(request.options())));
              FaceAnalyzer.Session f = timed(times, "start: face networks", () -> faces.service().open(request.options()));
-             Compositor.Session c = compositor.service().open(request.options());
-             Enhancer.Session e = enhancer == null ? null : enhancer.service().open(request.options());
-             Avatar avatar = timed(times, "start: source avatar", () -> encode(source, request.source(), m, f, c));
-             FaceTracker tracker = f.track(m.resolution());
-             VideoWriter writer = VideoWriter.create(request.output(), driver.info().width(), driver.info().height(),
-                     driver.info().frameRate(), driver.info().audio());
-             Driving driving = new Driving(request, avatar)) {
-            Stages stages = new Stages(tracker, m, driving, e, c, times);
-            long frames = VideoPipeline.run(driver, writer, request.options().batchSize(), stages, progress);
-            long end = System.nanoTime();
-            double steady = stages.firstBatchDone == 0 || frames <= stages.firstBatchFrames ? 0
-                    : (frames - stages.firstBatchFrames) / ((end - stages.firstBatchDone) / 1e9);
-            return new ReenactReport(frames, tracker.framesWithoutFace(), (end - start) / 1e9,
-                    providers(model, faces, compositor, enhancer), times.seconds(), steady, times.steadySeconds());
+             Compositor.Session c = timed(times, "start: compositor", () -> compositor.service().open(request.options()));
+             Enhancer.Session e = enhancer == null ? null
+                     : timed(times, "start: enhancer", () -> enhancer.service().open(request.options()));
+             Driving driving = new Driving(request, m)) {
+            int resolution = m.resolution();
+            m.encode(prepare(source, request.source(), resolution, f, c, times),
+                    (session, prepared) -> timed(times, "start: source avatar", () -> encode(session, prepared, resolution)));
+            try (FaceTracker tracker = f.track(resolution);
+                 VideoWriter writer = timed(times, "start: output", () -> VideoWriter.create(request.output(),
+                         driver.info().width(), driver.info().height(), driver.info().frameRate(), driver.info().audio()))) {
+                Stages stages = new Stages(tracker, m, driving, e, c, times);
+                VideoPipeline.Result io = VideoPipeline.run(driver, writer, request.options().batchSize(), stages, progress);
+                long frames = io.frames();
+                long end = System.nanoTime();
+                double steady = stages.firstBatchDone == 0 || frames <= stages.firstBatchFrames ? 0
+                        : (frames - stages.firstBatchFrames) / ((end - stages.firstBatchDone) / 1e9);
+                double firstOutput = stages.firstBatchDone == 0 ? 0 : (stages.firstBatchDone - start) / 1e9;
+                return new ReenactReport(frames, tracker.framesWithoutFace(), (end - start) / 1e9,
+                        providers(model, faces, compositor, enhancer), times.seconds(), times.firstRuns(), firstOutput, steady,
+                        times.steadySeconds(), io);
+            }
         }
     }
 
@@ -104,19 +122,32 @@ public final class ReenactJob {
         return result;
     }
 
-    /** Encodes the source's largest face, masked by its matte, into an avatar. */
-    private static Avatar encode(RgbImage source, Path file, ReenactmentModel.Session m, FaceAnalyzer.Session f,
-                                 Compositor.Session c) {
-        List<Face> found = f.detect(source);
+    /** The source's largest face, aligned at the model's resolution, with its matte. */
+    private static ModelStart.PreparedSource prepare(RgbImage source, Path file, int resolution, FaceAnalyzer.Session f,
+                                                     Compositor.Session c, StageTimes times) {
+        List<Face> found = timed(times, "start: source face", () -> f.detect(source));
         if (found.isEmpty()) {
             throw new InvalidInputException("no face found in the source " + file,
                     "use a photo where the face is clearly visible, frontal-ish and at least about 100 pixels tall");
         }
-        try (AlignedFaces aligned = f.align(List.of(source), List.of(found.get(0)), m.resolution());
-             // the landmarks just found seed the matte: the compositor need not look for the face again
-             ImageBatch matte = c.matte(aligned.crops(), aligned.cropLandmarks())) {
-            return m.encodeAvatar(aligned.crops(), aligned.poses().get(0), matte);
+        AlignedFaces aligned = timed(times, "start: source crop", () -> f.align(List.of(source), List.of(found.get(0)), resolution));
+        try {
+            // the landmarks just found seed the matte: the compositor need not look for the face again
+            return new ModelStart.PreparedSource(aligned, timed(times, "start: source matte",
+                    () -> c.matte(aligned.crops(), aligned.cropLandmarks())));
+        } catch (RuntimeException | Error x) {
+            aligned.close();
+            throw x;
         }
+    }
+
+    /** Encodes a prepared source, masked by its matte, into an avatar. */
+    private static Avatar encode(ReenactmentModel.Session m, ModelStart.PreparedSource source, int resolution) {
+        if (m.resolution() != resolution) {
+            throw new ModelUnavailableException("the base model's session renders " + m.resolution() + " px but its descriptor says "
+                    + resolution + " px", "the model folder is inconsistent: export or download the model again");
+        }
+        return m.encodeAvatar(source.aligned().crops(), source.aligned().poses().get(0), source.matte());
     }
 
     /** A batch's tracked crops and renders, handed from the first stage to the second. */
@@ -139,7 +170,7 @@ public final class ReenactJob {
      */
     private static final class Stages implements VideoPipeline.ThreeStageProcessor<AlignedFaces, Rendered> {
         private final FaceTracker tracker;
-        private final ReenactmentModel.Session m;
+        private final ModelStart m;
         private final Driving driving;
         private final Enhancer.Session e;
         private final Compositor.Session c;
@@ -152,7 +183,7 @@ public final class ReenactJob {
         private int middleStages;
         private int lastStages;
 
-        Stages(FaceTracker tracker, ReenactmentModel.Session m, Driving driving, Enhancer.Session e,
+        Stages(FaceTracker tracker, ModelStart m, Driving driving, Enhancer.Session e,
                Compositor.Session c, StageTimes times) {
             this.tracker = tracker;
             this.m = m;
@@ -175,8 +206,10 @@ public final class ReenactJob {
         public Rendered middle(List<RgbImage> frames, AlignedFaces aligned) {
             boolean firstBatch = middleStages++ == 0;
             long t = System.nanoTime();
-            try (Motion motion = m.extractMotion(aligned.crops(), aligned.poses())) {
-                ImageBatch render = m.render(driving.avatar(), motion, driving.options(motion));
+            // the first batch may wait here for the session and the avatar (see ModelStart)
+            ReenactmentModel.Session session = m.session();
+            try (Motion motion = session.extractMotion(aligned.crops(), aligned.poses())) {
+                ImageBatch render = session.render(driving.avatar(), motion, driving.options(motion));
                 times.add("model", t, firstBatch);
                 return new Rendered(aligned, render);
             } catch (RuntimeException | Error x) {
@@ -269,16 +302,17 @@ public final class ReenactJob {
     private static final class Driving implements AutoCloseable {
 
         private final ReenactRequest request;
-        private final Avatar avatar;
+        private final ModelStart start;
         private Motion reference;
 
-        Driving(ReenactRequest request, Avatar avatar) {
+        Driving(ReenactRequest request, ModelStart start) {
             this.request = request;
-            this.avatar = avatar;
+            this.start = start;
         }
 
+        /** The source's avatar (the first call may wait for its encoding). */
         Avatar avatar() {
-            return avatar;
+            return start.avatar();
         }
 
         /** Whether rendered heads take the driver's place in its crop (absolute motion, driver framing). */

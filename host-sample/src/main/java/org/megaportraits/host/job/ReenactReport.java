@@ -1,6 +1,7 @@
 package org.megaportraits.host.job;
 
 import java.util.Map;
+import org.megaportraits.host.video.VideoPipeline;
 
 /**
  * What a finished job did: frames written, frames where the tracker found no face (filled from the
@@ -12,11 +13,14 @@ import java.util.Map;
  * The steady rate counts the frames after the first batch over the time after it was finished:
  * the job's rate once start-up, source encoding and the filling of the pipeline are behind it (0
  * when the video had a single batch), and the steady stage figures are the stage sums over every
- * batch but the first.
+ * batch but the first; {@code firstOutputSeconds} is the time from the job's start until the first
+ * batch was finished (start-up and filling the pipeline), and {@code firstRuns} when each stage
+ * first ran (start and end in seconds after the job's start) shows how it filled. {@code videoIo} says how long processing stood still for decoding and
+ * encoding, and how long the encoder ran on after the last batch was processed.
  */
 public record ReenactReport(long frames, long framesWithoutFace, double seconds, String providers,
-                            Map<String, Double> stageSeconds, double steadyFramesPerSecond,
-                            Map<String, Double> steadyStageSeconds) {
+                            Map<String, Double> stageSeconds, Map<String, double[]> firstRuns, double firstOutputSeconds, double steadyFramesPerSecond,
+                            Map<String, Double> steadyStageSeconds, VideoPipeline.Result videoIo) {
 
     /** Frames per second over the whole job. */
     public double framesPerSecond() {

@@ -12,6 +12,9 @@ final class StageTimes {
 
     private final Map<String, Long> nanos = new LinkedHashMap<>();
     private final Map<String, Long> steadyNanos = new LinkedHashMap<>();
+    /** Each stage's first run: start and end, in nanoseconds after {@link #origin}. */
+    private final Map<String, long[]> firstRuns = new LinkedHashMap<>();
+    private final long origin = System.nanoTime();
 
     /**
      * Adds the time since {@code since} to a stage outside the batches (start-up, say: not in the
@@ -28,6 +31,7 @@ final class StageTimes {
     synchronized long add(String stage, long since, boolean firstBatch) {
         long now = System.nanoTime();
         nanos.merge(stage, now - since, Long::sum);
+        firstRuns.putIfAbsent(stage, new long[] {since - origin, now - origin});
         if (!firstBatch) {
             steadyNanos.merge(stage, now - since, Long::sum);
         }
@@ -37,6 +41,14 @@ final class StageTimes {
     /** Seconds per stage. */
     synchronized Map<String, Double> seconds() {
         return toSeconds(nanos);
+    }
+
+    /** When each stage first ran: start and end in seconds after these times were created, in order of start. */
+    synchronized Map<String, double[]> firstRuns() {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        firstRuns.entrySet().stream().sorted((a, b) -> Long.compare(a.getValue()[0], b.getValue()[0]))
+                .forEach(e -> out.put(e.getKey(), new double[] {e.getValue()[0] / 1e9, e.getValue()[1] / 1e9}));
+        return Collections.unmodifiableMap(out);
     }
 
     /** Seconds per stage over every batch but the first (stages outside batches not included). */

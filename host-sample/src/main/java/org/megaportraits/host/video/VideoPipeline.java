@@ -11,6 +11,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.megaportraits.sdk.image.RgbImage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,6 +89,15 @@ public final class VideoPipeline {
         void discard(Object input);
     }
 
+    /**
+     * What a run did: frames written, and how long processing stood still for video I/O: the first
+     * stage waiting for decoded frames after its first batch, the last stage waiting for the encoder
+     * to take its results, and the encoder's tail: from the last processed batch to the finished file.
+     * Waits near zero mean decoding and encoding were hidden behind processing.
+     */
+    public record Result(long frames, double decodeWaitSeconds, double encodeWaitSeconds, double encodeTailSeconds) {
+    }
+
     /** A batch between the stages (the end mark has null frames). */
     private record Handover(List<RgbImage> frames, Object value) {
     }
@@ -109,9 +119,9 @@ public final class VideoPipeline {
      * Decodes every frame of the reader in batches, processes them and encodes the results with the
      * reader's audio, then finishes the writer (moving the file into place). The caller closes both.
      *
-     * @return frames written
+     * @return frames written and the waits for video I/O
      */
-    public static long run(VideoReader reader, VideoWriter writer, int batchSize, FrameProcessor processor, Progress progress) {
+    public static Result run(VideoReader reader, VideoWriter writer, int batchSize, FrameProcessor processor, Progress progress) {
         return chain(reader, writer, batchSize, processor::process, List.of(), progress);
     }
 
@@ -119,10 +129,10 @@ public final class VideoPipeline {
      * As {@link #run(VideoReader, VideoWriter, int, FrameProcessor, Progress)}, with the processing
      * in two overlapping stages.
      *
-     * @return frames written
+     * @return frames written and the waits for video I/O
      */
     @SuppressWarnings("unchecked")
-    public static <T> long run(VideoReader reader, VideoWriter writer, int batchSize, StagedProcessor<T> processor,
+    public static <T> Result run(VideoReader reader, VideoWriter writer, int batchSize, StagedProcessor<T> processor,
                                Progress progress) {
         return chain(reader, writer, batchSize, processor::first, List.of(new Stage() {
             @Override
@@ -141,10 +151,10 @@ public final class VideoPipeline {
      * As {@link #run(VideoReader, VideoWriter, int, FrameProcessor, Progress)}, with the processing
      * in three overlapping stages.
      *
-     * @return frames written
+     * @return frames written and the waits for video I/O
      */
     @SuppressWarnings("unchecked")
-    public static <A, B> long run(VideoReader reader, VideoWriter writer, int batchSize, ThreeStageProcessor<A, B> processor,
+    public static <A, B> Result run(VideoReader reader, VideoWriter writer, int batchSize, ThreeStageProcessor<A, B> processor,
                                   Progress progress) {
         return chain(reader, writer, batchSize, processor::first, List.of(new Stage() {
             @Override
@@ -174,7 +184,7 @@ public final class VideoPipeline {
      * (the last one's output goes to the writer), reader and writer on threads of their own.
      */
     @SuppressWarnings("unchecked")
-    private static long chain(VideoReader reader, VideoWriter writer, int batchSize,
+    private static Result chain(VideoReader reader, VideoWriter writer, int batchSize,
                               java.util.function.Function<List<RgbImage>, Object> first, List<Stage> later,
                               Progress progress) {
         if (batchSize < 1) {
@@ -200,6 +210,8 @@ public final class VideoPipeline {
             return null;
         });
         Future<Long> writing = threads.submit(() -> write(writer, processed, audio));
+        // time the last stage waited for the writer to take a batch
+        AtomicLong encodeWait = new AtomicLong();
         // each stage fails fast when the ones after it (down to the writer) have failed
         List<Future<?>> stages = new ArrayList<>();
         for (int i = later.size() - 1; i >= 0; i--) {
@@ -207,7 +219,7 @@ public final class VideoPipeline {
             List<Future<?>> downstream = new ArrayList<>(stages);
             downstream.add(writing);
             Future<?> f = threads.submit(() -> {
-                runStage(later, index, inputs, processed, downstream, progress);
+                runStage(later, index, inputs, processed, downstream, progress, encodeWait);
                 return null;
             });
             stages.add(0, f);
@@ -215,16 +227,23 @@ public final class VideoPipeline {
         List<Future<?>> all = new ArrayList<>(stages);
         all.add(reading);
         all.add(writing);
+        long decodeWait = 0;
         try {
-            while (true) {
+            for (boolean firstBatch = true; ; firstBatch = false) {
+                long t = System.nanoTime();
                 List<RgbImage> batch = take(decoded, all.toArray(new Future<?>[0]));
+                if (!firstBatch) {
+                    decodeWait += System.nanoTime() - t;
+                }
                 if (batch == END) {
                     break;
                 }
                 Object handover = first.apply(batch);
                 if (later.isEmpty()) {
                     checkSize(batch, handover);
+                    long w = System.nanoTime();
                     put(processed, (List<RgbImage>) handover, writing);
+                    encodeWait.addAndGet(System.nanoTime() - w);
                     progress.advance(batch.size());
                     continue;
                 }
@@ -243,10 +262,11 @@ public final class VideoPipeline {
             for (Future<?> f : stages) {
                 f.get();
             }
+            long processedAll = System.nanoTime();
             reading.get();
             long frames = writing.get();
             progress.finish();
-            return frames;
+            return new Result(frames, decodeWait / 1e9, encodeWait.get() / 1e9, (System.nanoTime() - processedAll) / 1e9);
         } catch (ExecutionException e) {
             throw rethrow(e.getCause());
         } catch (InterruptedException e) {
@@ -275,8 +295,8 @@ public final class VideoPipeline {
      */
     @SuppressWarnings("unchecked")
     private static void runStage(List<Stage> later, int index, List<BlockingQueue<Handover>> inputs,
-                                 BlockingQueue<List<RgbImage>> processed, List<Future<?>> downstream, Progress progress)
-            throws InterruptedException, ExecutionException {
+                                 BlockingQueue<List<RgbImage>> processed, List<Future<?>> downstream, Progress progress,
+                                 AtomicLong encodeWait) throws InterruptedException, ExecutionException {
         boolean last = index == later.size() - 1;
         Future<?>[] consumers = downstream.toArray(new Future<?>[0]);
         Handover h;
@@ -284,7 +304,9 @@ public final class VideoPipeline {
             Object out = later.get(index).apply(h.frames(), h.value());
             if (last) {
                 checkSize(h.frames(), out);
+                long t = System.nanoTime();
                 put(processed, (List<RgbImage>) out, consumers);
+                encodeWait.addAndGet(System.nanoTime() - t);
                 progress.advance(h.frames().size());
             } else {
                 try {

@@ -72,6 +72,9 @@ class ReenactJobTest {
         try (PortraitsHost host = PortraitsHost.start(folder, POLL)) {
             ReenactReport report = job(host).run(request(out, false), Progress.silent());
             assertEquals(FRAMES, report.frames());
+            assertEquals(FRAMES, report.videoIo().frames());
+            assertTrue(report.videoIo().decodeWaitSeconds() >= 0 && report.videoIo().encodeWaitSeconds() >= 0
+                    && report.videoIo().encodeTailSeconds() >= 0, "video I/O waits " + report.videoIo());
             assertEquals(0, report.framesWithoutFace());
             // six batches of four: the steady rate counts the last five over the time after the first
             assertTrue(report.steadyFramesPerSecond() > 0, "steady rate " + report.steadyFramesPerSecond());

@@ -48,7 +48,7 @@ class VideoRoundTripTest {
         long written;
         try (VideoReader reader = VideoReader.open(original);
              VideoWriter writer = VideoWriter.create(copy, 320, 320, reader.info().frameRate(), reader.info().audio())) {
-            written = VideoPipeline.run(reader, writer, 4, batch -> batch, Progress.silent());
+            written = VideoPipeline.run(reader, writer, 4, batch -> batch, Progress.silent()).frames();
         }
         assertEquals(FRAMES, written);
 
@@ -199,7 +199,7 @@ class VideoRoundTripTest {
         long written;
         try (VideoReader reader = VideoReader.open(original);
              VideoWriter writer = VideoWriter.create(out, 320, 320, NTSC, reader.info().audio())) {
-            written = VideoPipeline.run(reader, writer, 4, new Numbered(-1, -1), Progress.silent());
+            written = VideoPipeline.run(reader, writer, 4, new Numbered(-1, -1), Progress.silent()).frames();
         }
         assertEquals(FRAMES, written);
         assertEquals(firsts.get(), lasts.size());
@@ -325,7 +325,7 @@ class VideoRoundTripTest {
         long written;
         try (VideoReader reader = VideoReader.open(original);
              VideoWriter writer = VideoWriter.create(out, 320, 320, NTSC, reader.info().audio())) {
-            written = VideoPipeline.run(reader, writer, 4, new Numbered(-1), Progress.silent());
+            written = VideoPipeline.run(reader, writer, 4, new Numbered(-1), Progress.silent()).frames();
         }
         assertEquals(FRAMES, written);
         assertEquals(firsts.get(), seconds.size());
