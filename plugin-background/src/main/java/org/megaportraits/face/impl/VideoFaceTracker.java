@@ -132,6 +132,12 @@ final class VideoFaceTracker implements FaceTracker {
             // wrap moves the crops out of scratch into a manager of their own under the session's
             AlignedFaces result = new AlignedFaces(NDImageBatch.wrap(session.manager(), all), used, poses, transforms, detected);
             cropSeconds += (System.nanoTime() - t2) / 1e9;
+            if (trackedFrames == 0) {
+                // the first call pays for first device calls: worth seeing apart
+                LOG.debug("first {} frames: upload and detection {} s, landmarks and pose {} s, framing and crops {} s",
+                        frames.size(), String.format(Locale.ROOT, "%.3f", detectSeconds),
+                        String.format(Locale.ROOT, "%.3f", landmarkSeconds), String.format(Locale.ROOT, "%.3f", cropSeconds));
+            }
             trackedFrames += frames.size();
             return result;
         }

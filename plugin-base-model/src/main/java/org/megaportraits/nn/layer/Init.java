@@ -11,6 +11,7 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /**
  * Initial values of a parameter: a constant, a uniform with a fan-in bound (PyTorch's default for
@@ -22,6 +23,9 @@ import java.util.SplittableRandom;
 public final class Init implements Initializer {
 
     private enum Kind { CONSTANT, UNIFORM, NORMAL }
+
+    /** Values per block of a seeded draw. */
+    private static final int BLOCK = 1 << 16;
 
     private final Kind kind;
     private final float value;
@@ -78,6 +82,13 @@ public final class Init implements Initializer {
         return h;
     }
 
+    /** The seed of block {@code block} of a parameter seeded {@code seed}. */
+    private static long mix(long seed, int block) {
+        long h = (seed ^ 0x9E3779B97F4A7C15L) + block * 0xBF58476D1CE4E5B9L;
+        h = (h ^ (h >>> 31)) * 0x94D049BB133111EBL;
+        return h ^ (h >>> 29);
+    }
+
     @Override
     public NDArray initialize(NDManager manager, Shape shape, DataType dataType) {
         if (kind == Kind.CONSTANT) {
@@ -91,13 +102,19 @@ public final class Init implements Initializer {
         }
         int n = Math.toIntExact(shape.size());
         FloatBuffer buf = ByteBuffer.allocateDirect(n * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
-        SplittableRandom rnd = new SplittableRandom(seed);
-        for (int i = 0; i < n; i++) {
-            buf.put(kind == Kind.UNIFORM
-                    ? (float) ((rnd.nextDouble() * 2 - 1) * value)
-                    : (float) (rnd.nextGaussian() * value));
-        }
-        buf.rewind();
+        // blocks of a fixed size, each from a generator of its own seeded by the parameter's seed and
+        // the block's index: the same values on any number of threads, drawn on all cores (the
+        // paper-512 preset's 155 M values took 2.3 s on one)
+        int blocks = (n + BLOCK - 1) / BLOCK;
+        IntStream.range(0, blocks).parallel().forEach(b -> {
+            SplittableRandom rnd = new SplittableRandom(mix(seed, b));
+            for (int i = b * BLOCK, end = Math.min(n, i + BLOCK); i < end; i++) {
+                // absolute puts: no shared position between the threads
+                buf.put(i, kind == Kind.UNIFORM
+                        ? (float) ((rnd.nextDouble() * 2 - 1) * value)
+                        : (float) (rnd.nextGaussian() * value));
+            }
+        });
         return as(manager.create(buf, shape), dataType);
     }
 

@@ -75,8 +75,15 @@ public final class NDImageBatch implements ImageBatch {
         }
         buf.flip();
         try (NDManager scratch = manager.newSubManager()) {
-            NDArray hwc = scratch.create(buf, new Shape(images.size(), h, w, 3), DataType.UINT8);
-            NDArray nchw = hwc.toType(DataType.FLOAT32, false).div(255f).transpose(0, 3, 1, 2);
+            int n = images.size();
+            NDArray hwc = scratch.create(buf, new Shape(n, h, w, 3), DataType.UINT8);
+            // a transposed view would keep the interleaved memory layout, and PyTorch carries that
+            // "channels-last" layout through every later operation: convolutions then take other,
+            // much slower to start (seconds of first calls for the face detector) cuDNN paths. The
+            // flattening reshape cannot be a view of the transpose, so it copies (8-bit values, cheap)
+            // into plain N x C x H x W order.
+            NDArray planar = hwc.transpose(0, 3, 1, 2).reshape(n, 3L * h * w).reshape(n, 3, h, w);
+            NDArray nchw = planar.toType(DataType.FLOAT32, false).div(255f);
             nchw.attach(manager);
             return nchw;
         }

@@ -2,10 +2,14 @@ package org.megaportraits.nn.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -34,6 +38,33 @@ class NDImageBatchTest {
                 }
             }
         }
+    }
+
+    /**
+     * Uploaded images are plain N x C x H x W in memory, not a channels-last view of the interleaved
+     * bytes: PyTorch would carry that layout into every convolution (other cuDNN paths, seconds of
+     * first calls for the face detector on a GPU). DJL has no public stride query; its JNI's own
+     * contiguity check is asked through reflection.
+     */
+    @Test
+    void uploadedImagesArePlanarInMemory() throws Exception {
+        try (NDManager m = NDManager.newBaseManager(Devices.engine().defaultDevice(), Devices.ENGINE)) {
+            NDArray t = NDImageBatch.fromHost(List.of(random(7, 5, 3), random(7, 5, 4)), m);
+            assertTrue(contiguous(t), "uploaded batch is not contiguous N x C x H x W");
+            // the check itself tells a transposed view apart
+            assertFalse(contiguous(t.transpose(0, 2, 3, 1)));
+            assertEquals(random(7, 5, 4).get(6, 4, 2) / 255f, t.getFloat(1, 2, 4, 6), 1e-6);
+        }
+    }
+
+    private static boolean contiguous(NDArray a) throws Exception {
+        Class<?> lib = Class.forName("ai.djl.pytorch.jni.PyTorchLibrary");
+        Field instance = lib.getDeclaredField("LIB");
+        instance.setAccessible(true);
+        Method check = lib.getDeclaredMethod("torchIsContiguous", long.class);
+        check.setAccessible(true);
+        long handle = (Long) a.getClass().getMethod("getHandle").invoke(a);
+        return (Boolean) check.invoke(instance.get(null), handle);
     }
 
     @Test
