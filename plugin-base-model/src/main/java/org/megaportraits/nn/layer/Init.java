@@ -107,7 +107,9 @@ public final class Init implements Initializer {
         // paper-512 preset's 155 M values took 2.3 s on one)
         int blocks = (n + BLOCK - 1) / BLOCK;
         IntStream.range(0, blocks).parallel().forEach(b -> {
-            SplittableRandom rnd = new SplittableRandom(mix(seed, b));
+            // block 0 keeps the parameter's own seed: a parameter of one block draws what it drew
+            // before blocks existed
+            SplittableRandom rnd = new SplittableRandom(b == 0 ? seed : mix(seed, b));
             for (int i = b * BLOCK, end = Math.min(n, i + BLOCK); i < end; i++) {
                 // absolute puts: no shared position between the threads
                 buf.put(i, kind == Kind.UNIFORM
