@@ -23,8 +23,11 @@ final class Feather {
         NDArray g = i.square().mul((float) (-0.5 / (sigma * sigma))).exp();
         NDArray row = g.div(g.sum()).toType(maps.getDataType(), false).reshape(1, 1, 1, 2 * r + 1);
         NDArray column = row.reshape(1, 1, 2 * r + 1, 1);
-        NDArray ones = maps.onesLike();
-        return pass(pass(maps, row, 0, r), column, r, 0).div(pass(pass(ones, row, 0, r), column, r, 0));
+        // the border's normaliser is separable like the kernel: a row's and a column's, multiplied
+        Shape s = maps.getShape();
+        NDArray across = pass(maps.getManager().ones(new Shape(1, 1, 1, s.get(3)), maps.getDataType(), maps.getDevice()), row, 0, r);
+        NDArray down = pass(maps.getManager().ones(new Shape(1, 1, s.get(2), 1), maps.getDataType(), maps.getDevice()), column, r, 0);
+        return pass(pass(maps, row, 0, r), column, r, 0).div(down.mul(across));
     }
 
     private static NDArray pass(NDArray x, NDArray kernel, int padY, int padX) {

@@ -3,8 +3,6 @@ package org.megaportraits.background.matte;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.pooling.Pool;
 
 /**
  * The guided filter (He, Sun and Tang) with a colour guide, on the guide's device: an edge-aware
@@ -59,8 +57,7 @@ final class GuidedFilter {
 
     /** Window means, normalised by the pixels inside the image. */
     private NDArray box(NDArray x) {
-        int k = 2 * radius + 1;
-        NDArray sum = Pool.avgPool2d(x, new Shape(k, k), new Shape(1, 1), new Shape(radius, radius), false, true);
+        NDArray sum = WindowFilters.windowMean(x, radius);
         return count == null ? sum : sum.div(count);
     }
 }

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.pooling.Pool;
 import java.util.List;
 import java.util.function.Supplier;
 import org.megaportraits.sdk.face.FaceAnalyzer;
@@ -101,11 +100,9 @@ public final class MeanFieldGrabCutMatting extends SeededMatting {
      * half the growth window are bridged).
      */
     static NDArray connectedToFace(NDArray labels, NDArray face) {
-        Shape window = new Shape(CONNECT_WINDOW, CONNECT_WINDOW);
-        Shape pad = new Shape(CONNECT_WINDOW / 2, CONNECT_WINDOW / 2);
         NDArray reach = face;
         for (int i = 0; i < CONNECT_STEPS; i++) {
-            reach = Pool.maxPool2d(reach, window, new Shape(1, 1), pad, false).mul(labels);
+            reach = WindowFilters.windowMax(reach, CONNECT_WINDOW / 2).mul(labels);
         }
         return reach;
     }

@@ -3,9 +3,9 @@ package org.megaportraits.background.plate;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.pooling.Pool;
 import java.util.ArrayList;
 import java.util.List;
+import org.megaportraits.background.matte.WindowFilters;
 import org.megaportraits.nn.layer.Resample;
 
 /**
@@ -40,8 +40,7 @@ public final class PyramidFillPlate {
         Shape s = image.getShape();
         int r = Math.max(1, (int) Math.round(GROW * Math.max(s.get(2), s.get(3))));
         // the hole, grown by r pixels (a square neighbourhood's maximum)
-        NDArray hole = Pool.maxPool2d(alpha.gt(HOLE_ALPHA).toType(DataType.FLOAT32, false), new Shape(2 * r + 1, 2 * r + 1),
-                new Shape(1, 1), new Shape(r, r), false);
+        NDArray hole = WindowFilters.windowMax(alpha.gt(HOLE_ALPHA).toType(DataType.FLOAT32, false), r);
         NDArray known = hole.neg().add(1f);
         NDArray filled = pushPull(image.mul(known), known);
         return image.mul(known).add(filled.mul(hole));

@@ -1,0 +1,30 @@
+package org.megaportraits.background.matte;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.pooling.Pool;
+
+/**
+ * Square-window filters of N x C x H x W maps as one horizontal and one vertical pass: a window
+ * of side k reads 2k values per pixel instead of k^2 (the square poolings of the mattes and the
+ * plate were a quarter of the reenact job's device time on an H100).
+ */
+public final class WindowFilters {
+
+    private WindowFilters() {
+    }
+
+    /** Sum over the (2r + 1)^2 window around each pixel, zero outside the map, divided by (2r + 1)^2. */
+    public static NDArray windowMean(NDArray x, int radius) {
+        int k = 2 * radius + 1;
+        NDArray rows = Pool.avgPool2d(x, new Shape(1, k), new Shape(1, 1), new Shape(0, radius), false, true);
+        return Pool.avgPool2d(rows, new Shape(k, 1), new Shape(1, 1), new Shape(radius, 0), false, true);
+    }
+
+    /** Largest value in the (2r + 1)^2 window around each pixel (within the map). */
+    public static NDArray windowMax(NDArray x, int radius) {
+        int k = 2 * radius + 1;
+        NDArray rows = Pool.maxPool2d(x, new Shape(1, k), new Shape(1, 1), new Shape(0, radius), false);
+        return Pool.maxPool2d(rows, new Shape(k, 1), new Shape(1, 1), new Shape(radius, 0), false);
+    }
+}
