@@ -58,8 +58,12 @@ public final class FaceDetector {
                         mode, false);
             }
             NDList out = net.forward(new ParameterStore(scratch, false), new NDList(x.toType(DataType.FLOAT32, false)), false);
-            boxes = out.get(0).toType(DataType.FLOAT32, false).toFloatArray();
-            scores = out.get(1).toType(DataType.FLOAT32, false).toFloatArray();
+            // boxes and scores in one read: every read waits for the device's whole queue, other threads' work included
+            long anchors = out.get(1).getShape().size();
+            float[] both = out.get(0).toType(DataType.FLOAT32, false).reshape(-1)
+                    .concat(out.get(1).toType(DataType.FLOAT32, false).reshape(-1)).toFloatArray();
+            boxes = java.util.Arrays.copyOfRange(both, 0, (int) (4 * anchors));
+            scores = java.util.Arrays.copyOfRange(both, (int) (4 * anchors), both.length);
         }
         int a = SsdMobileNetV1.ANCHORS;
         List<List<FaceBox>> result = new ArrayList<>(n);
