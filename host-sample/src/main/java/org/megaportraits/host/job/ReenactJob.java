@@ -35,8 +35,9 @@ import org.osgi.framework.Bundle;
  * face detection, an aligned crop at the model's resolution, its matte, {@code encodeAvatar}. Then
  * per batch of driver frames: tracked aligned crops, motion, render, the render composited by its
  * matte on the driver crop's background plate, optional enhancement, and paste-back into the full
- * driver frame. Tracking of batch k + 2, the model of batch k + 1 and the compositing of batch k run
- * side by side, and decoding and encoding beside them ({@link VideoPipeline}); audio is kept.
+ * driver frame. Tracking, the model and the compositing run side by side on batches in turn, each
+ * stage some batches ahead of the next, and decoding and encoding beside them ({@link VideoPipeline});
+ * audio is kept.
  * Start-up overlaps too: the model's session opens and the avatar is encoded on a thread of their
  * own ({@link ModelStart}) while the face networks open, the source is cropped and matted, and the
  * first driver frames are tracked.
@@ -150,7 +151,7 @@ public final class ReenactJob {
         return m.encodeAvatar(source.aligned().crops(), source.aligned().poses().get(0), source.matte());
     }
 
-    /** A batch's tracked crops and renders, handed from the first stage to the second. */
+    /** A batch's tracked crops and renders, handed from the model's stage to the compositing. */
     private record Rendered(AlignedFaces aligned, ImageBatch render) {
         void close() {
             render.close();
@@ -160,7 +161,7 @@ public final class ReenactJob {
 
     /**
      * One batch of driver frames in, as many reenacted full frames out, in three overlapping stages,
-     * each on a thread of its own and one batch behind the one before: tracking on the job's thread;
+     * each on a thread of its own and behind the one before: tracking on the job's thread;
      * motion and render on the next; mattes, plate, composite, enhancer and paste-back on the
      * pipeline's finishing thread. Each stage waits for the device only where it must read a result
      * back, so one stage's host work (non-maximum suppression, pose fits, engine calls) runs while the

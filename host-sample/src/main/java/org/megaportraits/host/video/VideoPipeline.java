@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * session opened there keeps being used there for the first stage), and a writer thread encodes
  * results from a second bounded queue, with the audio passed straight from reader to writer. A
  * {@link StagedProcessor} splits the processing in two, a {@link ThreeStageProcessor} in three:
- * each stage after the first runs on a thread of its own, one batch behind the stage before it.
+ * each stage after the first runs on a thread of its own, up to three batches behind the stage before it.
  * If any thread fails, the others stop, every handover not yet taken is discarded by the stage it
  * was meant for, and the first failure is thrown; the writer then was never finished, so no output
  * file appears.
@@ -56,8 +56,8 @@ public final class VideoPipeline {
 
     /**
      * Processing in three stages that overlap across batches: {@code first} on the calling thread,
-     * {@code middle} on a thread of its own one batch behind, {@code last} on the finishing thread
-     * one batch behind that. What a stage hands over belongs to the next stage (or to its discard
+     * {@code middle} on a thread of its own behind it, {@code last} on the finishing thread
+     * behind that. What a stage hands over belongs to the next stage (or to its discard
      * method when the pipeline fails before that stage ran); a stage frees what it is given even
      * when it fails.
      *
