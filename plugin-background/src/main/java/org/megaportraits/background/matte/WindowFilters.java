@@ -7,7 +7,8 @@ import ai.djl.nn.pooling.Pool;
 /**
  * Square-window filters of N x C x H x W maps as one horizontal and one vertical pass: a window
  * of side k reads 2k values per pixel instead of k^2 (the square poolings of the mattes and the
- * plate were a quarter of the reenact job's device time on an H100).
+ * plate were the largest kernels outside the model in a window of the reenact job's kernel
+ * durations; the job's rate did not move, its limit lies elsewhere).
  */
 public final class WindowFilters {
 

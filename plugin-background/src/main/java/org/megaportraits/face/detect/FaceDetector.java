@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.megaportraits.face.net.SsdMobileNetV1;
 import org.megaportraits.sdk.face.FaceBox;
@@ -62,8 +63,8 @@ public final class FaceDetector {
             long anchors = out.get(1).getShape().size();
             float[] both = out.get(0).toType(DataType.FLOAT32, false).reshape(-1)
                     .concat(out.get(1).toType(DataType.FLOAT32, false).reshape(-1)).toFloatArray();
-            boxes = java.util.Arrays.copyOfRange(both, 0, (int) (4 * anchors));
-            scores = java.util.Arrays.copyOfRange(both, (int) (4 * anchors), both.length);
+            boxes = Arrays.copyOfRange(both, 0, (int) (4 * anchors));
+            scores = Arrays.copyOfRange(both, (int) (4 * anchors), both.length);
         }
         int a = SsdMobileNetV1.ANCHORS;
         List<List<FaceBox>> result = new ArrayList<>(n);
