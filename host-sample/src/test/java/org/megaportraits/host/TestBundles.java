@@ -30,6 +30,11 @@ public final class TestBundles {
         return build("org.megaportraits.test.fixture", "1.0.0", "org.megaportraits.host.fixture", file);
     }
 
+    /** A base-model service whose activation fails (package org.megaportraits.host.brokentest). */
+    public static Path failingModel(Path file) throws Exception {
+        return build("org.megaportraits.test.failing", "1.0.0", "org.megaportraits.host.brokentest", file);
+    }
+
     /** Writes a bundle to a file through a temporary file and a move, as a user drops a jar in. */
     private static Path build(String symbolicName, String version, String pkg, Path file) throws Exception {
         try (Builder b = new Builder()) {

@@ -6,7 +6,6 @@ import java.util.stream.Collectors;
 import org.megaportraits.host.osgi.PortraitsHost;
 import org.megaportraits.host.osgi.ServiceLease;
 import org.megaportraits.sdk.InvalidInputException;
-import org.megaportraits.sdk.ModelUnavailableException;
 import org.megaportraits.sdk.training.Stage;
 import org.megaportraits.sdk.training.TrainingService;
 
@@ -18,9 +17,7 @@ final class TrainingBundle {
 
     /** The training service of the host's bundles, or an error saying which bundle to install. */
     static ServiceLease<TrainingService> lease(PortraitsHost host) {
-        return host.leases().acquire(TrainingService.class).orElseThrow(() ->
-                new ModelUnavailableException("no training bundle installed (no bundle provides TrainingService)",
-                        "put the plugin-training bundle jar into " + host.bundleFolder().folder()));
+        return host.leases().require(TrainingService.class, "training", "plugin-training", host.bundleFolder().folder());
     }
 
     /** The STAGE argument. */

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import org.megaportraits.host.osgi.ServiceLease;
 import org.megaportraits.host.osgi.ServiceLeases;
@@ -271,18 +270,12 @@ public final class ReenactJob {
 
     private void requireProvided(Class<?> type, String what, String module) {
         if (!leases.isProvided(type)) {
-            throw missing(type, what, module);
+            throw leases.unavailable(type, what, module, bundleFolder);
         }
     }
 
     private <S> ServiceLease<S> require(Class<S> type, String what, String module) {
-        Optional<ServiceLease<S>> lease = leases.acquire(type);
-        return lease.orElseThrow(() -> missing(type, what, module));
-    }
-
-    private ModelUnavailableException missing(Class<?> type, String what, String module) {
-        return new ModelUnavailableException("no " + what + " bundle installed (no bundle provides " + type.getSimpleName() + ")",
-                "put the " + module + " bundle jar into " + bundleFolder);
+        return leases.require(type, what, module, bundleFolder);
     }
 
     private static String providers(ServiceLease<?>... leases) {

@@ -1,5 +1,6 @@
 package org.megaportraits.host.osgi;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
+import org.megaportraits.sdk.ModelUnavailableException;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
@@ -91,6 +93,34 @@ public final class ServiceLeases {
             unreserve(provider);
         }
         return Optional.empty();
+    }
+
+    /**
+     * Leases the preferred service of a type, or says why there is none: no bundle provides it, or
+     * the bundles that do could not start it.
+     *
+     * @param what   what the service is, in words ("base model")
+     * @param module the module whose bundle provides it ("plugin-base-model")
+     * @param folder where bundles are installed from
+     * @throws ModelUnavailableException if no service of the type can be leased
+     */
+    public <S> ServiceLease<S> require(Class<S> type, String what, String module, Path folder) {
+        return acquire(type).orElseThrow(() -> unavailable(type, what, module, folder));
+    }
+
+    /**
+     * The error for a service that cannot be leased: its bundle is missing (install it), or it is
+     * installed but its service failed to start, which the log shows above with the reason (a
+     * missing or damaged model folder, say) and which installing the bundle again would not fix.
+     */
+    public ModelUnavailableException unavailable(Class<?> type, String what, String module, Path folder) {
+        if (isProvided(type)) {
+            return new ModelUnavailableException("the " + what + " bundle is installed but could not start its "
+                    + type.getSimpleName() + " (the error logged above says why)",
+                    "fix what that error names (for a model: the model folder or its weight files) and run again");
+        }
+        return new ModelUnavailableException("no " + what + " bundle installed (no bundle provides "
+                + type.getSimpleName() + ")", "put the " + module + " bundle jar into " + folder);
     }
 
     /** True if some bundle registers a service of the type now (without activating it). */

@@ -1,6 +1,7 @@
 package org.megaportraits.host.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,6 +36,7 @@ import org.megaportraits.sdk.enhance.Enhancer;
 import org.megaportraits.sdk.face.CropTransform;
 import org.megaportraits.sdk.image.RgbImage;
 import org.megaportraits.sdk.reenact.DrivingOptions;
+import org.megaportraits.sdk.reenact.ReenactmentModel;
 import org.osgi.framework.Bundle;
 
 /**
@@ -150,6 +152,24 @@ class ReenactJobTest {
             assertTrue(e.remedy().contains(folder.toString()), e.remedy());
         }
         assertEquals(List.of("bundles"), names(dir));
+    }
+
+    /**
+     * A model bundle that is installed but whose service fails to start (a damaged model folder, say)
+     * is not reported as missing: installing the jar again would not help.
+     */
+    @Test
+    void aBaseModelThatCannotStartIsNotReportedAsMissing() throws Exception {
+        Path folder = TestData.copyBundles(dir.resolve("bundles"), TestData::isFrameworkBundle);
+        TestBundles.failingModel(folder.resolve("failing.jar"));
+        try (PortraitsHost host = PortraitsHost.start(folder, POLL)) {
+            assertTrue(host.leases().isProvided(ReenactmentModel.class));
+            ModelUnavailableException e = assertThrows(ModelUnavailableException.class,
+                    () -> host.leases().require(ReenactmentModel.class, "base model", "plugin-base-model", folder));
+            assertTrue(e.getMessage().startsWith("the base model bundle is installed but could not start its ReenactmentModel"),
+                    e.getMessage());
+            assertFalse(e.remedy().contains("put the"), e.remedy());
+        }
     }
 
     @Test

@@ -1,0 +1,2 @@
+/** A bundle whose base-model service fails to start (built by TestBundles.failingModel). */
+package org.megaportraits.host.brokentest;
