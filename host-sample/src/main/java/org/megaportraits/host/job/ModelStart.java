@@ -2,10 +2,10 @@ package org.megaportraits.host.job;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
+import org.megaportraits.host.concurrent.Failures;
 import org.megaportraits.sdk.face.AlignedFaces;
 import org.megaportraits.sdk.image.ImageBatch;
 import org.megaportraits.sdk.reenact.Avatar;
@@ -98,20 +98,7 @@ final class ModelStart implements AutoCloseable {
         try {
             return step.join();
         } catch (CompletionException e) {
-            Throwable cause = e.getCause();
-            while (cause instanceof CompletionException || cause instanceof ExecutionException) {
-                if (cause.getCause() == null) {
-                    break;
-                }
-                cause = cause.getCause();
-            }
-            if (cause instanceof RuntimeException r) {
-                throw r;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(cause);
+            throw Failures.unwrapped(e);
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.megaportraits.host.concurrent.Failures;
 import org.megaportraits.sdk.image.RgbImage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -276,7 +277,8 @@ public final class VideoPipeline {
             progress.finish();
             return new Result(frames, decodeWait / 1e9, encodeWait.get() / 1e9, (System.nanoTime() - processedAll) / 1e9);
         } catch (ExecutionException e) {
-            throw rethrow(e.getCause());
+            // a thread that stopped because another failed carries that failure: report the first
+            throw Failures.unwrapped(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
@@ -409,20 +411,6 @@ public final class VideoPipeline {
         if (task.isDone()) {
             task.get();
         }
-    }
-
-    private static RuntimeException rethrow(Throwable cause) {
-        // a thread that stopped because another failed carries that failure: report the first
-        while (cause instanceof ExecutionException && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        if (cause instanceof RuntimeException r) {
-            return r;
-        }
-        if (cause instanceof Error e) {
-            throw e;
-        }
-        return new IllegalStateException(cause);
     }
 
     private static void awaitQuietly(ExecutorService io) {

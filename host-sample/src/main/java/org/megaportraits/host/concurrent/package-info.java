@@ -1,0 +1,2 @@
+/** Small helpers for the host's threads. */
+package org.megaportraits.host.concurrent;
