@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -54,6 +55,26 @@ class NDImageBatchTest {
             // the check itself tells a transposed view apart
             assertFalse(contiguous(t.transpose(0, 2, 3, 1)));
             assertEquals(random(7, 5, 4).get(6, 4, 2) / 255f, t.getFloat(1, 2, 4, 6), 1e-6);
+        }
+    }
+
+    /**
+     * On a GPU the upload buffer is reused by the next upload of the thread: the first batch must
+     * already be on the device by then (the engine copies before returning).
+     */
+    @Test
+    void aSecondUploadLeavesTheFirstIntactOnAGpu() {
+        assumeTrue(Devices.engine().getGpuCount() > 0, "needs a GPU");
+        try (NDManager m = NDManager.newBaseManager(ai.djl.Device.gpu(), Devices.ENGINE)) {
+            List<RgbImage> a = List.of(random(9, 6, 11), random(9, 6, 12));
+            NDArray first = NDImageBatch.fromHost(a, m);
+            NDArray second = NDImageBatch.fromHost(List.of(random(9, 6, 13), random(9, 6, 14)), m);
+            try (NDImageBatch back = NDImageBatch.wrap(m, first)) {
+                for (int i = 0; i < a.size(); i++) {
+                    assertArrayEquals(a.get(i).rgb(), back.toHost().get(i).rgb());
+                }
+            }
+            assertEquals(random(9, 6, 14).get(8, 5, 2) / 255f, second.getFloat(1, 2, 5, 8), 1e-6);
         }
     }
 
