@@ -65,8 +65,8 @@ public final class ReenactJob {
      * @throws ModelUnavailableException  if a bundle the job needs is not installed
      */
     public ReenactReport run(ReenactRequest request, Progress progress) {
-        StageTimes times = new StageTimes();
         long start = System.nanoTime();
+        StageTimes times = new StageTimes(start);
         RgbImage source = timed(times, "start: open videos", () -> VideoReader.readStill(request.source()));
         // all missing bundles are reported before any model is activated (which may load weights)
         requireProvided(ReenactmentModel.class, "base model", "plugin-base-model");

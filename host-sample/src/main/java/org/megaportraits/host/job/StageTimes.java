@@ -14,7 +14,12 @@ final class StageTimes {
     private final Map<String, Long> steadyNanos = new LinkedHashMap<>();
     /** Each stage's first run: start and end, in nanoseconds after {@link #origin}. */
     private final Map<String, long[]> firstRuns = new LinkedHashMap<>();
-    private final long origin = System.nanoTime();
+    private final long origin;
+
+    /** @param origin the job's start ({@link System#nanoTime()}), from which first runs are counted */
+    StageTimes(long origin) {
+        this.origin = origin;
+    }
 
     /**
      * Adds the time since {@code since} to a stage outside the batches (start-up, say: not in the
@@ -43,7 +48,7 @@ final class StageTimes {
         return toSeconds(nanos);
     }
 
-    /** When each stage first ran: start and end in seconds after these times were created, in order of start. */
+    /** When each stage first ran: start and end in seconds after the origin, in order of start. */
     synchronized Map<String, double[]> firstRuns() {
         Map<String, double[]> out = new LinkedHashMap<>();
         firstRuns.entrySet().stream().sorted((a, b) -> Long.compare(a.getValue()[0], b.getValue()[0]))

@@ -12,6 +12,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import org.megaportraits.host.concurrent.Failures;
 import org.megaportraits.sdk.image.RgbImage;
 import org.slf4j.Logger;
@@ -82,12 +84,27 @@ public final class VideoPipeline {
         void discardMiddle(B handover);
     }
 
-    /** A stage after the first, run on a thread of its own: takes its input, frees it. */
+    /** A stage after the first, run on a thread of its own: takes its input, or frees one it will never take. */
     private interface Stage {
         Object apply(List<RgbImage> frames, Object input);
 
-        /** Frees an input the stage will never take. */
         void discard(Object input);
+
+        /** A stage of typed functions (the handover's type is known only to the processor). */
+        @SuppressWarnings("unchecked")
+        static <I> Stage of(BiFunction<List<RgbImage>, I, ?> apply, Consumer<I> discard) {
+            return new Stage() {
+                @Override
+                public Object apply(List<RgbImage> frames, Object input) {
+                    return apply.apply(frames, (I) input);
+                }
+
+                @Override
+                public void discard(Object input) {
+                    discard.accept((I) input);
+                }
+            };
+        }
     }
 
     /**
@@ -140,20 +157,10 @@ public final class VideoPipeline {
      *
      * @return frames written and the waits for video I/O
      */
-    @SuppressWarnings("unchecked")
     public static <T> Result run(VideoReader reader, VideoWriter writer, int batchSize, StagedProcessor<T> processor,
                                Progress progress) {
-        return chain(reader, writer, batchSize, processor::first, List.of(new Stage() {
-            @Override
-            public Object apply(List<RgbImage> frames, Object input) {
-                return processor.second(frames, (T) input);
-            }
-
-            @Override
-            public void discard(Object input) {
-                processor.discard((T) input);
-            }
-        }), progress);
+        return chain(reader, writer, batchSize, processor::first,
+                List.of(Stage.<T>of(processor::second, processor::discard)), progress);
     }
 
     /**
@@ -162,30 +169,11 @@ public final class VideoPipeline {
      *
      * @return frames written and the waits for video I/O
      */
-    @SuppressWarnings("unchecked")
     public static <A, B> Result run(VideoReader reader, VideoWriter writer, int batchSize, ThreeStageProcessor<A, B> processor,
                                   Progress progress) {
-        return chain(reader, writer, batchSize, processor::first, List.of(new Stage() {
-            @Override
-            public Object apply(List<RgbImage> frames, Object input) {
-                return processor.middle(frames, (A) input);
-            }
-
-            @Override
-            public void discard(Object input) {
-                processor.discardFirst((A) input);
-            }
-        }, new Stage() {
-            @Override
-            public Object apply(List<RgbImage> frames, Object input) {
-                return processor.last(frames, (B) input);
-            }
-
-            @Override
-            public void discard(Object input) {
-                processor.discardMiddle((B) input);
-            }
-        }), progress);
+        return chain(reader, writer, batchSize, processor::first, List.of(
+                Stage.<A>of(processor::middle, processor::discardFirst),
+                Stage.<B>of(processor::last, processor::discardMiddle)), progress);
     }
 
     /**
