@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import org.megaportraits.nn.tensor.MixedPrecision;
+import org.megaportraits.nn.tensor.Scalars;
 
 /**
  * Spectral normalisation (Miyato et al. 2018): a weight divided by an estimate of its largest
@@ -40,6 +41,6 @@ public final class SpectralNorm {
     }
 
     private static NDArray normalize(NDArray x) {
-        return x.div(x.square().sum().sqrt().add(EPS));
+        return x.div(Scalars.add(x.square().sum().sqrt(), EPS));
     }
 }

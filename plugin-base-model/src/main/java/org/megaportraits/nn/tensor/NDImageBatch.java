@@ -87,7 +87,7 @@ public final class NDImageBatch implements ImageBatch {
             // flattening reshape cannot be a view of the transpose, so it copies (8-bit values, cheap)
             // into plain N x C x H x W order.
             NDArray planar = hwc.transpose(0, 3, 1, 2).reshape(n, 3L * h * w).reshape(n, 3, h, w);
-            NDArray nchw = planar.toType(DataType.FLOAT32, false).div(255f);
+            NDArray nchw = Scalars.div(planar.toType(DataType.FLOAT32, false), 255f);
             nchw.attach(manager);
             return nchw;
         }
@@ -124,7 +124,7 @@ public final class NDImageBatch implements ImageBatch {
             if (x.getShape().get(1) == 1) {
                 x = x.repeat(1, 3);
             }
-            all = x.clip(0f, 1f).mul(255f).add(0.5f).floor().toType(DataType.UINT8, false)
+            all = Scalars.add(Scalars.mul(Scalars.clip(x, 0f, 1f), 255f), 0.5f).floor().toType(DataType.UINT8, false)
                     .transpose(0, 2, 3, 1).toDevice(ai.djl.Device.cpu(), false).toByteArray();
         }
         int n = (int) nchw.getShape().get(0);

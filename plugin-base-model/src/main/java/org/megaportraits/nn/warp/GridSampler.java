@@ -9,6 +9,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.megaportraits.nn.tensor.MixedPrecision;
+import org.megaportraits.nn.tensor.Scalars;
 
 /**
  * Trilinear sampling of a feature volume at the points of a grid, with the semantics of PyTorch's
@@ -125,19 +126,17 @@ public final class GridSampler {
             NDManager m = coords.getManager();
             DataType t = coords.getDataType();
             NDArray size = perAxis(m, coords.getDevice(), t, w, h, d);
-            NDArray last = size.sub(1);
+            NDArray last = Scalars.sub(size, 1);
             // align_corners=false: -1 and 1 are the outer faces, voxel i is centred at (2i+1)/size - 1
-            // halved by an engine-made scalar: DJL's div(Number) builds its scalar over a Java buffer it frees
-            // at once, while autograd keeps it for backward (wrong grid gradients on the CPU after a GC)
-            NDArray pos = coords.add(1).mul(size).sub(1).mul(m.full(new Shape(), 0.5f, t, coords.getDevice()));
+            NDArray pos = Scalars.mul(Scalars.sub(Scalars.add(coords, 1).mul(size), 1), 0.5f);
             NDArray lower = pos.floor();
             NDArray frac = pos.sub(lower);
-            NDArray lowerIn = lower.gte(0).logicalAnd(lower.lte(last)).toType(t, false);
-            NDArray upperIn = lower.gte(-1).logicalAnd(lower.lt(last)).toType(t, false);
+            NDArray lowerIn = Scalars.gte(lower, 0).logicalAnd(lower.lte(last)).toType(t, false);
+            NDArray upperIn = Scalars.gte(lower, -1).logicalAnd(lower.lt(last)).toType(t, false);
             weights = NDArrays.stack(new NDList(lowerIn.sub(frac.mul(lowerIn)), frac.mul(upperIn)), 2);
             NDArray stride = perAxis(m, coords.getDevice(), DataType.INT64, 1, w, h * w);
-            NDArray lowerIndex = lower.maximum(0).minimum(last);
-            NDArray upperIndex = lower.add(1).maximum(0).minimum(last);
+            NDArray lowerIndex = Scalars.maximum(lower, 0).minimum(last);
+            NDArray upperIndex = Scalars.maximum(Scalars.add(lower, 1), 0).minimum(last);
             offsets = NDArrays.stack(new NDList(lowerIndex, upperIndex), 2).toType(DataType.INT64, false).mul(stride);
         }
 
@@ -153,10 +152,7 @@ public final class GridSampler {
 
         /** The vector (x, y, z) made on the device, without a host-to-device copy (which would wait for the GPU). */
         private static NDArray perAxis(NDManager m, Device device, DataType t, long x, long y, long z) {
-            NDArray v = m.full(new Shape(3), x, t, device);
-            v.set(new NDIndex("1"), y);
-            v.set(new NDIndex("2"), z);
-            return v;
+            return Scalars.vector(m, device, t, x, y, z);
         }
     }
 }

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.megaportraits.nn.tensor.MixedPrecision;
+import org.megaportraits.nn.tensor.Scalars;
 
 /**
  * Sampling grids for {@link GridSampler}: (N, D, H, W, 3) arrays of (x, y, z) points in the
@@ -33,7 +34,8 @@ public final class WarpGrid {
     }
 
     private static NDArray centres(NDManager manager, Device device, int n) {
-        return manager.arange(0, n, 1, DataType.FLOAT32, device).mul(2).add(1).div(n).sub(1);
+        // voxel i is centred at (2i + 1) / n - 1
+        return Scalars.sub(Scalars.div(Scalars.add(Scalars.mul(manager.arange(0, n, 1, DataType.FLOAT32, device), 2), 1), n), 1);
     }
 
     /**

@@ -8,7 +8,7 @@ import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.List;
 import org.megaportraits.nn.layer.NetworkBlock;
-import org.megaportraits.training.tensor.Scalars;
+import org.megaportraits.nn.tensor.Scalars;
 
 /**
  * Patch discriminators at several scales (pix2pixHD): scale 0 sees the image, each further scale
@@ -45,7 +45,7 @@ public final class MultiScaleDiscriminator extends NetworkBlock {
 
     @Override
     protected NDList run(ParameterStore store, NDList inputs, boolean training) {
-        NDArray x = Scalars.mul(inputs.singletonOrThrow(), 2).sub(1);
+        NDArray x = Scalars.sub(Scalars.mul(inputs.singletonOrThrow(), 2), 1);
         NDList out = new NDList();
         for (int s = 0; s < scales.size(); s++) {
             if (s > 0) {

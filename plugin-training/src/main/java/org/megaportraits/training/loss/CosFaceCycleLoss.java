@@ -1,7 +1,7 @@
 package org.megaportraits.training.loss;
 
 import ai.djl.ndarray.NDArray;
-import org.megaportraits.training.tensor.Scalars;
+import org.megaportraits.nn.tensor.Scalars;
 
 /**
  * The cycle-consistency loss of the paper (eq. 6, 7) in CosFace form (Wang et al. 2018): for each
@@ -33,12 +33,12 @@ public record CosFaceCycleLoss(double scale, double margin) {
         NDArray a = unit(anchors);
         NDArray cosPositive = a.mul(unit(positives)).sum(new int[] {1}, true);
         NDArray cosNegative = a.matMul(unit(negatives).transpose());
-        NDArray excess = Scalars.mul(cosNegative.sub(cosPositive.sub((float) margin)), scale);
+        NDArray excess = Scalars.mul(cosNegative.sub(Scalars.sub(cosPositive, (float) margin)), scale);
         NDArray sum = excess.exp().mul(negativeMask).sum(new int[] {1});
-        return sum.add(1f).log().mean();
+        return Scalars.add(sum, 1f).log().mean();
     }
 
     private static NDArray unit(NDArray z) {
-        return z.div(z.square().sum(new int[] {1}, true).add(1e-12f).sqrt());
+        return z.div(Scalars.add(z.square().sum(new int[] {1}, true), 1e-12f).sqrt());
     }
 }

@@ -2,7 +2,7 @@ package org.megaportraits.training.loss;
 
 import ai.djl.ndarray.NDArray;
 import java.util.List;
-import org.megaportraits.training.tensor.Scalars;
+import org.megaportraits.nn.tensor.Scalars;
 
 /**
  * Feature matching (Wang et al. 2018, pix2pixHD): the L1 distance between the discriminator's

@@ -1,9 +1,8 @@
 package org.megaportraits.training.loss;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 import org.megaportraits.nn.tensor.MixedPrecision;
-import org.megaportraits.training.tensor.Scalars;
+import org.megaportraits.nn.tensor.Scalars;
 
 /**
  * The paper computes every loss on the foreground only: images are composited with the target's
@@ -24,9 +23,9 @@ public final class Foreground {
 
     /** {@code images} (N x 3 x H x W) composited with {@code mattes} (N x 1 x H x W) over the colour. */
     public NDArray composite(NDArray images, NDArray mattes) {
-        NDArray flat = MixedPrecision.asTypeOf(Scalars.owned(images.getManager().create(colour, new Shape(1, 3, 1, 1))
-                .toDevice(images.getDevice(), false)), images);
+        // made on the device by filling: an upload would wait for everything queued there
+        NDArray flat = Scalars.vector(images.getManager(), images.getDevice(), images.getDataType(), colour).reshape(1, 3, 1, 1);
         NDArray alpha = MixedPrecision.asTypeOf(mattes, images);
-        return images.mul(alpha).add(flat.mul(alpha.neg().add(1f)));
+        return images.mul(alpha).add(flat.mul(Scalars.rsub(1f, alpha)));
     }
 }

@@ -2,7 +2,7 @@ package org.megaportraits.training.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import org.megaportraits.training.tensor.Scalars;
+import org.megaportraits.nn.tensor.Scalars;
 
 /**
  * Hinge adversarial loss for a multi-scale patch discriminator: every scale's patch map is
@@ -17,8 +17,8 @@ public final class HingeLoss {
     public static NDArray discriminator(NDList realScores, NDList fakeScores) {
         NDArray total = null;
         for (int i = 0; i < realScores.size(); i++) {
-            NDArray real = Scalars.maximum(realScores.get(i).neg().add(1f), 0).mean();
-            NDArray fake = Scalars.maximum(fakeScores.get(i).add(1f), 0).mean();
+            NDArray real = Scalars.maximum(Scalars.rsub(1f, realScores.get(i)), 0).mean();
+            NDArray fake = Scalars.maximum(Scalars.add(fakeScores.get(i), 1f), 0).mean();
             NDArray both = real.add(fake);
             total = total == null ? both : total.add(both);
         }

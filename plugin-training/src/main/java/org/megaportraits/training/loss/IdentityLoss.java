@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.ParameterStore;
 import java.util.List;
 import org.megaportraits.face.net.FaceRecognitionNet;
+import org.megaportraits.nn.tensor.Scalars;
 
 /**
  * The face-identity term and the CSIM metric from face-api's recognition net (the pretrained
@@ -44,6 +45,6 @@ public final class IdentityLoss {
     }
 
     private static NDArray unit(NDArray d) {
-        return d.div(d.norm(new int[] {1}, true).add(1e-12f));
+        return d.div(Scalars.add(d.norm(new int[] {1}, true), 1e-12f));
     }
 }

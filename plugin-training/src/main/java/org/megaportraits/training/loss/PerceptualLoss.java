@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.pooling.Pool;
-import org.megaportraits.training.tensor.Scalars;
+import org.megaportraits.nn.tensor.Scalars;
 
 /**
  * Perceptual loss (Johnson et al. 2016) on an image pyramid: at each of {@code levels} levels

@@ -13,7 +13,7 @@ import java.util.List;
 import org.megaportraits.nn.tensor.MixedPrecision;
 import org.megaportraits.nn.weights.WeightsFile;
 import org.megaportraits.sdk.ModelUnavailableException;
-import org.megaportraits.training.tensor.Scalars;
+import org.megaportraits.nn.tensor.Scalars;
 
 /**
  * The convolutional part of VGG16 or VGG19 (Simonyan and Zisserman) up to relu5_1, frozen, giving
@@ -95,8 +95,9 @@ public final class VggFeatures implements FeatureNetwork {
 
     @Override
     public NDList features(NDArray images) {
-        NDArray mean = weightOn(Scalars.owned(images.getManager().create(MEAN, new Shape(1, 3, 1, 1))), images);
-        NDArray std = weightOn(Scalars.owned(images.getManager().create(STD, new Shape(1, 3, 1, 1))), images);
+        // made on the device by filling: an upload would wait for everything queued there
+        NDArray mean = Scalars.vector(images.getManager(), images.getDevice(), images.getDataType(), MEAN).reshape(1, 3, 1, 1);
+        NDArray std = Scalars.vector(images.getManager(), images.getDevice(), images.getDataType(), STD).reshape(1, 3, 1, 1);
         NDArray x = images.sub(mean).div(std);
         NDList out = new NDList();
         int conv = 0;

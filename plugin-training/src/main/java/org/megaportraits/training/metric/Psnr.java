@@ -1,6 +1,7 @@
 package org.megaportraits.training.metric;
 
 import ai.djl.ndarray.NDArray;
+import org.megaportraits.nn.tensor.Scalars;
 
 /**
  * Peak signal-to-noise ratio of images in [0, 1]: {@code 10 log10(1 / MSE)} per image. The MSE is
@@ -15,6 +16,6 @@ public final class Psnr {
     public static float[] perImage(NDArray a, NDArray b) {
         long n = a.getShape().get(0);
         NDArray mse = a.sub(b).square().reshape(n, -1).mean(new int[] {1});
-        return mse.maximum(1e-10f).log10().mul(-10f).toFloatArray();
+        return Scalars.mul(Scalars.maximum(mse, 1e-10f).log10(), -10f).toFloatArray();
     }
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
+import org.megaportraits.nn.tensor.Scalars;
 
 /**
  * Structural similarity (Wang et al. 2004) of images in [0, 1]: an 11 x 11 Gaussian window with
@@ -60,8 +61,8 @@ public final class Ssim {
         NDArray varA = blur(a.square(), kernel, c).sub(muA.square());
         NDArray varB = blur(b.square(), kernel, c).sub(muB.square());
         NDArray cov = blur(a.mul(b), kernel, c).sub(muA.mul(muB));
-        NDArray luminance = muA.mul(muB).mul(2).add(C1).div(muA.square().add(muB.square()).add(C1));
-        NDArray structure = cov.mul(2).add(C2).div(varA.add(varB).add(C2));
+        NDArray luminance = Scalars.add(Scalars.mul(muA.mul(muB), 2), C1).div(Scalars.add(muA.square().add(muB.square()), C1));
+        NDArray structure = Scalars.add(Scalars.mul(cov, 2), C2).div(Scalars.add(varA.add(varB), C2));
         return luminance.mul(structure).reshape(n, -1).mean(new int[] {1}).toFloatArray();
     }
 

@@ -46,7 +46,7 @@ import org.megaportraits.training.loss.IdentityLoss;
 import org.megaportraits.training.run.AtomicFiles;
 import org.megaportraits.training.run.SampleGrid;
 import org.megaportraits.training.stage1.FaceServices;
-import org.megaportraits.training.tensor.Scalars;
+import org.megaportraits.nn.tensor.Scalars;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

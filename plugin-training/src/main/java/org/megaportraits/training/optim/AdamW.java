@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.megaportraits.nn.tensor.Scalars;
 
 /**
  * AdamW (Loshchilov and Hutter) with decoupled weight decay, step for step as
@@ -111,11 +112,11 @@ public final class AdamW implements AutoCloseable {
                 throw new NonFiniteGradientsException();
             }
             NDArray w = NDArrays.concat(values);
-            flat.first.muli((float) b1).addi(g.mul((float) (1 - b1)));
-            flat.second.muli((float) b2).addi(g.square().muli((float) (1 - b2)));
-            NDArray denom = flat.second.sqrt().divi((float) bc2Sqrt).addi((float) settings.epsilon);
+            Scalars.muli(flat.first, (float) b1).addi(Scalars.mul(g, 1 - b1));
+            Scalars.muli(flat.second, (float) b2).addi(Scalars.muli(g.square(), (float) (1 - b2)));
+            NDArray denom = Scalars.addi(Scalars.divi(flat.second.sqrt(), (float) bc2Sqrt), (float) settings.epsilon);
             // w <- w - lr * wd * w - lr / bc1 * m / denom (decoupled decay, then the Adam step)
-            NDArray update = flat.first.div(denom).muli(stepSize).addi(w.mul(decayRate));
+            NDArray update = Scalars.muli(flat.first.div(denom), stepSize).addi(Scalars.mul(w, decayRate));
             NDList pieces = update.split(flat.splits);
             for (int k = 0; k < detached.size(); k++) {
                 detached.get(k).subi(pieces.get(k).reshape(detached.get(k).getShape()));

@@ -11,7 +11,7 @@ import org.megaportraits.nn.warp.RigidPose;
 import org.megaportraits.training.data.CroppedFrame;
 import org.megaportraits.training.data.Example;
 import org.megaportraits.training.data.Planar;
-import org.megaportraits.training.tensor.Scalars;
+import org.megaportraits.nn.tensor.Scalars;
 
 /**
  * A shard of examples on a device: images, mattes, the 4x4 pose transforms the generator takes,

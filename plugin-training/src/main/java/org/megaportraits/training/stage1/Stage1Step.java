@@ -27,7 +27,7 @@ import org.megaportraits.training.loss.FeatureMatchingLoss;
 import org.megaportraits.training.loss.Foreground;
 import org.megaportraits.training.loss.HingeLoss;
 import org.megaportraits.training.optim.AdamW;
-import org.megaportraits.training.tensor.Scalars;
+import org.megaportraits.nn.tensor.Scalars;
 
 /**
  * One optimisation step of stage 1 over one or more replicas: the generator's step (perceptual,

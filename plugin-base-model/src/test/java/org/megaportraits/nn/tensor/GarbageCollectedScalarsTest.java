@@ -1,4 +1,4 @@
-package org.megaportraits.training.tensor;
+package org.megaportraits.nn.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,7 +26,6 @@ import org.megaportraits.basemodel.net.BaseGenerator;
 import org.megaportraits.basemodel.net.BaseModelConfig;
 import org.megaportraits.nn.layer.Init;
 import org.megaportraits.nn.layer.NamedParameters;
-import org.megaportraits.nn.tensor.Devices;
 import org.megaportraits.nn.warp.GridSampler;
 import org.megaportraits.nn.warp.RigidPose;
 import org.megaportraits.sdk.face.HeadPose;
