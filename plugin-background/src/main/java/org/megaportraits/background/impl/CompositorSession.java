@@ -15,6 +15,7 @@ import org.megaportraits.background.paste.PasteBack;
 import org.megaportraits.background.plate.PyramidFillPlate;
 import org.megaportraits.nn.tensor.Devices;
 import org.megaportraits.nn.tensor.NDImageBatch;
+import org.megaportraits.nn.tensor.Scalars;
 import org.megaportraits.sdk.ExecutionOptions;
 import org.megaportraits.sdk.InvalidInputException;
 import org.megaportraits.sdk.background.Compositor;
@@ -152,7 +153,7 @@ final class CompositorSession implements Compositor.Session {
             NDArray fg = tensor(foreground, scratch).toType(DataType.FLOAT32, false);
             NDArray a = tensor(alpha, scratch).toType(DataType.FLOAT32, false);
             NDArray bg = tensor(background, scratch).toType(DataType.FLOAT32, false);
-            NDArray out = fg.mul(a).add(bg.mul(a.neg().add(1)));
+            NDArray out = fg.mul(a).add(bg.mul(Scalars.rsub(1f, a)));
             return NDImageBatch.wrap(manager, out);
         }
     }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
+import org.megaportraits.nn.tensor.Scalars;
 
 /**
  * Gaussian mixtures of RGB colours with full covariances, one mixture per image of a batch, fitted
@@ -46,7 +47,7 @@ final class ColourMixtures {
 
     /** A first fit: components from slices along the principal colour axis of the weighted pixels. */
     static ColourMixtures initial(NDArray colours, NDArray products, NDArray weights) {
-        NDArray mass = weights.sum(new int[] {2}, true).add(EMPTY); // N x 1 x 1
+        NDArray mass = Scalars.add(weights.sum(new int[] {2}, true), EMPTY); // N x 1 x 1
         NDArray mean = colours.mul(weights).sum(new int[] {2}, true).div(mass); // N x 3 x 1
         NDArray centred = colours.sub(mean);
         NDArray cov = centred.mul(weights).matMul(centred.transpose(0, 2, 1)).div(mass); // N x 3 x 3
@@ -54,13 +55,13 @@ final class ColourMixtures {
         NDArray axis = colours.getManager().ones(new ai.djl.ndarray.types.Shape(colours.getShape().get(0), 3, 1));
         for (int i = 0; i < 6; i++) {
             axis = cov.matMul(axis);
-            axis = axis.div(axis.norm(new int[] {1}, true).add(1e-12f));
+            axis = axis.div(Scalars.add(axis.norm(new int[] {1}, true), 1e-12f));
         }
         NDArray spread = axis.transpose(0, 2, 1).matMul(cov).matMul(axis).sqrt(); // N x 1 x 1
         NDArray t = axis.transpose(0, 2, 1).matMul(centred); // N x 1 x P
         NDArray slice = t.zerosLike();
         for (float q : SLICES) {
-            slice = slice.add(t.gt(spread.mul(q)).toType(DataType.FLOAT32, false));
+            slice = slice.add(t.gt(Scalars.mul(spread, q)).toType(DataType.FLOAT32, false));
         }
         NDArray k = colours.getManager().arange(0f, COMPONENTS, 1f).reshape(1, COMPONENTS, 1);
         NDArray responsibilities = slice.eq(k).toType(DataType.FLOAT32, false).mul(weights); // N x K x P
@@ -89,8 +90,9 @@ final class ColourMixtures {
         NDArray am = aTimes(a, means); // N x K x 3
         NDArray linear = am.matMul(colours); // N x K x P
         NDArray constant = am.mul(means).sum(new int[] {2}, true); // N x K x 1
-        NDArray mahalanobis = quadratic.sub(linear.mul(2)).add(constant);
-        return mahalanobis.add(logDets).add((float) (3 * LOG_2PI)).mul(-0.5f).add(logWeights);
+        NDArray mahalanobis = quadratic.sub(Scalars.mul(linear, 2)).add(constant);
+        NDArray exponent = Scalars.add(mahalanobis.add(logDets), (float) (3 * LOG_2PI));
+        return Scalars.mul(exponent, -0.5f).add(logWeights);
     }
 
     /** A times mu for symmetric A given as rr, gg, bb, 2rg, 2rb, 2gb (N x K x 6) and mu (N x K x 3). */
@@ -99,9 +101,9 @@ final class ColourMixtures {
         NDArray rr = e.get(0);
         NDArray gg = e.get(1);
         NDArray bb = e.get(2);
-        NDArray rg = e.get(3).div(2);
-        NDArray rb = e.get(4).div(2);
-        NDArray gb = e.get(5).div(2);
+        NDArray rg = Scalars.div(e.get(3), 2f);
+        NDArray rb = Scalars.div(e.get(4), 2f);
+        NDArray gb = Scalars.div(e.get(5), 2f);
         NDList m = mu.split(3, 2);
         NDArray r = m.get(0);
         NDArray g = m.get(1);
@@ -115,15 +117,16 @@ final class ColourMixtures {
     /** Maximisation: weights, means and covariances from responsibilities N x K x P. */
     private static ColourMixtures fit(NDArray colours, NDArray products, NDArray responsibilities) {
         NDArray mass = responsibilities.sum(new int[] {2}, true); // N x K x 1
-        NDArray safe = mass.add(EMPTY);
+        NDArray safe = Scalars.add(mass, EMPTY);
         NDArray mean = responsibilities.matMul(colours.transpose(0, 2, 1)).div(safe); // N x K x 3
         NDList second = responsibilities.matMul(products.transpose(0, 2, 1)).div(safe).split(6, 2); // each N x K x 1
         NDArray[] c = Symmetric3.inverseOfCovariance(mean.split(3, 2), second, VARIANCE_FLOOR);
-        NDArray det = c[6].maximum(1e-30f);
+        NDArray det = Scalars.maximum(c[6], 1e-30f);
         // the off-diagonal entries doubled: the quadratic form sums each of them twice
-        NDArray precisions = NDArrays.concat(new NDList(c[0], c[1], c[2], c[3].mul(2), c[4].mul(2), c[5].mul(2)), 2).div(det);
-        NDArray total = mass.sum(new int[] {1}, true).add(EMPTY);
-        NDArray logWeights = mass.add(1e-6f).div(total).log();
+        NDList entries = new NDList(c[0], c[1], c[2], Scalars.mul(c[3], 2), Scalars.mul(c[4], 2), Scalars.mul(c[5], 2));
+        NDArray precisions = NDArrays.concat(entries, 2).div(det);
+        NDArray total = Scalars.add(mass.sum(new int[] {1}, true), EMPTY);
+        NDArray logWeights = Scalars.add(mass, 1e-6f).div(total).log();
         return new ColourMixtures(logWeights, mean, precisions, det.log());
     }
 }

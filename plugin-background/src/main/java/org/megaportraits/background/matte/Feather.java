@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
+import org.megaportraits.nn.tensor.Scalars;
 
 /** Gaussian blur of one-channel maps on their device, for feathering hard mattes into soft ones. */
 final class Feather {
@@ -20,7 +21,7 @@ final class Feather {
         int r = Math.max(1, (int) Math.ceil(3 * sigma));
         // the taps are made on the device: a copy from the host would wait for the device's queue
         NDArray i = maps.getManager().arange(-r, r + 1, 1f, DataType.FLOAT32, maps.getDevice());
-        NDArray g = i.square().mul((float) (-0.5 / (sigma * sigma))).exp();
+        NDArray g = Scalars.mul(i.square(), (float) (-0.5 / (sigma * sigma))).exp();
         NDArray row = g.div(g.sum()).toType(maps.getDataType(), false).reshape(1, 1, 1, 2 * r + 1);
         NDArray column = row.reshape(1, 1, 2 * r + 1, 1);
         // the border's normaliser is separable like the kernel: a row's and a column's, multiplied

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import java.util.function.Supplier;
+import org.megaportraits.nn.tensor.Scalars;
 import org.megaportraits.sdk.face.FaceAnalyzer;
 
 /**
@@ -67,11 +68,11 @@ public final class MeanFieldGrabCutMatting extends SeededMatting {
         int n = (int) s.get(0);
         int h = (int) s.get(2);
         int w = (int) s.get(3);
-        NDArray sure = seeds.eq(SeedMaps.PERSON).toType(DataType.FLOAT32, false);
-        NDArray surelyNot = seeds.eq(SeedMaps.BACKGROUND).toType(DataType.FLOAT32, false);
-        NDArray free = sure.add(surelyNot).neg().add(1);
+        NDArray sure = Scalars.eq(seeds, SeedMaps.PERSON).toType(DataType.FLOAT32, false);
+        NDArray surelyNot = Scalars.eq(seeds, SeedMaps.BACKGROUND).toType(DataType.FLOAT32, false);
+        NDArray free = Scalars.rsub(1f, sure.add(surelyNot));
         // GrabCut's start: every pixel seeded as (probably) the person belongs to the person
-        NDArray q = seeds.gte(SeedMaps.PROBABLY_PERSON).toType(DataType.FLOAT32, false);
+        NDArray q = Scalars.gte(seeds, SeedMaps.PROBABLY_PERSON).toType(DataType.FLOAT32, false);
         NDArray colours = images.reshape(n, 3, (long) h * w);
         // the person's and the background's mixtures are fitted as one batch of 2N: half the calls
         NDArray both = colours.concat(colours, 0);
@@ -80,17 +81,19 @@ public final class MeanFieldGrabCutMatting extends SeededMatting {
         ColourMixtures mixtures = null;
         for (int round = 0; round < ROUNDS; round++) {
             NDArray wp = q.reshape(n, 1, (long) h * w);
-            NDArray weights = wp.concat(wp.neg().add(1), 0);
+            NDArray weights = wp.concat(Scalars.rsub(1f, wp), 0);
             mixtures = round == 0 ? ColourMixtures.initial(both, products, weights) : mixtures.refit(both, products, weights);
             NDList density = mixtures.logDensity(both, products).split(2, 0);
-            NDArray evidence = density.get(0).sub(density.get(1)).clip(-MAX_EVIDENCE, MAX_EVIDENCE).reshape(n, 1, h, w);
+            NDArray contrast = density.get(0).sub(density.get(1));
+            NDArray evidence = Scalars.clip(contrast, -MAX_EVIDENCE, MAX_EVIDENCE).reshape(n, 1, h, w);
             // mean field from the colours alone; each update adds the filtered neighbours' vote
             NDArray p = sigmoid(evidence).mul(free).add(sure);
             for (int u = 0; u < UPDATES; u++) {
-                NDArray vote = filter.apply(p).mul(2).sub(1).mul(COUPLING);
+                NDArray agreement = Scalars.sub(Scalars.mul(filter.apply(p), 2), 1);
+                NDArray vote = Scalars.mul(agreement, COUPLING);
                 p = sigmoid(evidence.add(vote)).mul(free).add(sure);
             }
-            q = p.gt(0.5f).toType(DataType.FLOAT32, false);
+            q = Scalars.gt(p, 0.5f).toType(DataType.FLOAT32, false);
         }
         return connectedToFace(q, sure);
     }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.util.List;
+import org.megaportraits.nn.tensor.Scalars;
 
 /**
  * GrabCut's four seed labels of head crops, rasterised on the device from their {@link
@@ -69,19 +70,23 @@ final class SeedMaps {
         System.arraycopy(shapes, 0, packed, edgeValues, shapes.length);
         try (NDManager scratch = manager.newSubManager()) {
             NDArray uploaded = scratch.create(packed);
-            NDArray x = scratch.arange(0f, width, 1f).add(0.5f).mul((float) fullWidth / width).reshape(1, 1, 1, width);
-            NDArray y = scratch.arange(0f, height, 1f).add(0.5f).mul((float) fullHeight / height).reshape(1, 1, height, 1);
+            NDArray columns = Scalars.add(scratch.arange(0f, width, 1f), 0.5f);
+            NDArray rows = Scalars.add(scratch.arange(0f, height, 1f), 0.5f);
+            NDArray x = Scalars.mul(columns, (float) fullWidth / width).reshape(1, 1, 1, width);
+            NDArray y = Scalars.mul(rows, (float) fullHeight / height).reshape(1, 1, height, 1);
             NDArray e = uploaded.get("0:" + edgeValues).reshape(n, vertices, 4, 1, 1);
             // cross product of each edge with the vector from its start to the pixel: inside a convex
             // outline it never takes both signs
             NDArray cross = e.get(":, :, 2").mul(y.sub(e.get(":, :, 1"))).sub(e.get(":, :, 3").mul(x.sub(e.get(":, :, 0"))));
-            NDArray face = cross.min(new int[] {1}, true).gte(0f).logicalOr(cross.max(new int[] {1}, true).lte(0f));
+            NDArray face = Scalars.gte(cross.min(new int[] {1}, true), 0f)
+                    .logicalOr(Scalars.lte(cross.max(new int[] {1}, true), 0f));
             NDArray s = uploaded.get(edgeValues + ":").reshape(n, 8, 1, 1);
             NDArray person = person(s, x, y, 1.0);
             NDArray margin = person(s, x, y, MARGIN_GROW);
-            NDArray labels = face.toType(DataType.FLOAT32, false).mul(PERSON)
-                    .maximum(person.toType(DataType.FLOAT32, false).mul(PROBABLY_PERSON))
-                    .maximum(margin.toType(DataType.FLOAT32, false).mul(PROBABLY_BACKGROUND));
+            NDArray faceLabel = Scalars.mul(face.toType(DataType.FLOAT32, false), PERSON);
+            NDArray personLabel = Scalars.mul(person.toType(DataType.FLOAT32, false), PROBABLY_PERSON);
+            NDArray marginLabel = Scalars.mul(margin.toType(DataType.FLOAT32, false), PROBABLY_BACKGROUND);
+            NDArray labels = faceLabel.maximum(personLabel).maximum(marginLabel);
             labels.attach(manager);
             return labels;
         }
@@ -90,11 +95,11 @@ final class SeedMaps {
     /** Inside the head ellipse or the torso grown by {@code grow}, as {@link HeadRegions#inPerson} decides. */
     private static NDArray person(NDArray s, NDArray x, NDArray y, double grow) {
         float g = (float) grow;
-        NDArray dx = x.sub(col(s, 0)).div(col(s, 2).mul(g));
-        NDArray dy = y.sub(col(s, 1)).div(col(s, 3).mul(g));
-        NDArray ellipse = dx.square().add(dy.square()).lte(1f);
-        NDArray top = col(s, 5).sub(col(s, 3).mul(g - 1));
-        NDArray halfWidth = col(s, 6).add(col(s, 7).mul(y.sub(col(s, 5)))).mul(g);
+        NDArray dx = x.sub(col(s, 0)).div(Scalars.mul(col(s, 2), g));
+        NDArray dy = y.sub(col(s, 1)).div(Scalars.mul(col(s, 3), g));
+        NDArray ellipse = Scalars.lte(dx.square().add(dy.square()), 1f);
+        NDArray top = col(s, 5).sub(Scalars.mul(col(s, 3), g - 1));
+        NDArray halfWidth = Scalars.mul(col(s, 6).add(col(s, 7).mul(y.sub(col(s, 5)))), g);
         NDArray torso = y.gte(top).logicalAnd(x.sub(col(s, 4)).abs().lte(halfWidth));
         return ellipse.logicalOr(torso);
     }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import java.util.function.Supplier;
 import org.megaportraits.nn.layer.Resample;
+import org.megaportraits.nn.tensor.Scalars;
 import org.megaportraits.sdk.face.FaceAnalyzer;
 
 /**
@@ -58,7 +59,8 @@ abstract class SeededMatting implements Matting {
             images.tempAttach(scratch);
             NDArray small = Resample.resize(images.toType(DataType.FLOAT32, false), wh, ww);
             NDArray person = labels(small, regions, w, h);
-            NDArray alpha = Feather.gaussian(Resample.resize(person, h, w), FEATHER * Math.max(w, h)).clip(0f, 1f);
+            NDArray feathered = Feather.gaussian(Resample.resize(person, h, w), FEATHER * Math.max(w, h));
+            NDArray alpha = Scalars.clip(feathered, 0f, 1f);
             alpha.attach(owner);
             return alpha;
         }

@@ -3,6 +3,7 @@ package org.megaportraits.background.matte;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import org.megaportraits.nn.tensor.Scalars;
 
 /**
  * RGB covariances as symmetric 3 x 3 matrices held as their six distinct entries (arrays of any one
@@ -33,9 +34,9 @@ final class Symmetric3 {
         NDArray r = means.get(0);
         NDArray g = means.get(1);
         NDArray b = means.get(2);
-        NDArray rr = meanProducts.get(0).sub(r.square()).add(diagonal);
-        NDArray gg = meanProducts.get(1).sub(g.square()).add(diagonal);
-        NDArray bb = meanProducts.get(2).sub(b.square()).add(diagonal);
+        NDArray rr = Scalars.add(meanProducts.get(0).sub(r.square()), diagonal);
+        NDArray gg = Scalars.add(meanProducts.get(1).sub(g.square()), diagonal);
+        NDArray bb = Scalars.add(meanProducts.get(2).sub(b.square()), diagonal);
         NDArray rg = meanProducts.get(3).sub(r.mul(g));
         NDArray rb = meanProducts.get(4).sub(r.mul(b));
         NDArray gb = meanProducts.get(5).sub(g.mul(b));

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.megaportraits.nn.tensor.Devices;
+import org.megaportraits.nn.tensor.Scalars;
 import org.megaportraits.sdk.ExecutionOptions;
 import org.megaportraits.sdk.InvalidInputException;
 import org.megaportraits.sdk.ModelUnavailableException;
@@ -69,7 +70,7 @@ public final class TorchScriptMatting implements Matting {
             throw new InvalidInputException("matting network " + file + " returned " + alpha.getShape() + " for input " + s,
                     "use a network that maps N x 3 x H x W RGB to N x 1 x H x W alpha");
         }
-        return alpha.clip(0f, 1f);
+        return Scalars.clip(alpha, 0f, 1f);
     }
 
     @Override

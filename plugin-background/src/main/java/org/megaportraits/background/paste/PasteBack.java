@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.megaportraits.face.crop.AffineSampler;
 import org.megaportraits.nn.tensor.NDImageBatch;
+import org.megaportraits.nn.tensor.Scalars;
 import org.megaportraits.sdk.face.CropTransform;
 import org.megaportraits.sdk.image.RgbImage;
 
@@ -117,12 +118,12 @@ public final class PasteBack {
             NDArray rgb = sampled.get(":, 0:3");
             // each frame is touched only where its own crop lies, as when pasted alone
             NDArray rect = all.get(":, 7:11").reshape(n, 4, 1, 1);
-            NDArray u = scratch.arange(0f, w, 1f).add(x0).reshape(1, 1, 1, w);
-            NDArray v = scratch.arange(0f, h, 1f).add(y0).reshape(1, 1, h, 1);
+            NDArray u = Scalars.add(scratch.arange(0f, w, 1f), x0).reshape(1, 1, 1, w);
+            NDArray v = Scalars.add(scratch.arange(0f, h, 1f), y0).reshape(1, 1, h, 1);
             NDArray inside = u.gte(rect.get(":, 0:1")).logicalAnd(u.lt(rect.get(":, 2:3")))
                     .logicalAnd(v.gte(rect.get(":, 1:2"))).logicalAnd(v.lt(rect.get(":, 3:4")));
             NDArray wt = sampled.get(":, 3:4").mul(inside.toType(DataType.FLOAT32, false));
-            blended = NDImageBatch.toHost(rgb.mul(wt).add(regions.mul(wt.neg().add(1))));
+            blended = NDImageBatch.toHost(rgb.mul(wt).add(regions.mul(Scalars.rsub(1f, wt))));
         }
         List<RgbImage> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -160,9 +161,10 @@ public final class PasteBack {
     /** 1 x 1 x S x S blending weight: smoothstep from 0 at the crop's edge to 1 at {@link #FEATHER} inside (made on the manager's device). */
     static NDArray feather(NDManager manager, int size) {
         double band = Math.max(1, FEATHER * size);
-        NDArray i = manager.arange(0f, size, 1f).add(0.5f);
-        NDArray c = i.minimum(i.neg().add((float) size)).div((float) band).clip(0f, 1f);
-        NDArray r = c.square().mul(c.mul(-2).add(3));
+        NDArray i = Scalars.add(manager.arange(0f, size, 1f), 0.5f);
+        NDArray fromEdge = i.minimum(Scalars.rsub((float) size, i));
+        NDArray c = Scalars.clip(Scalars.div(fromEdge, (float) band), 0f, 1f);
+        NDArray r = c.square().mul(Scalars.add(Scalars.mul(c, -2), 3));
         return r.reshape(size, 1).mul(r.reshape(1, size)).reshape(new Shape(1, 1, size, size));
     }
 }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.megaportraits.background.matte.WindowFilters;
 import org.megaportraits.nn.layer.Resample;
+import org.megaportraits.nn.tensor.Scalars;
 
 /**
  * The classic background plate, on the device (the paper uses LaMa, which is not available here):
@@ -40,8 +41,8 @@ public final class PyramidFillPlate {
         Shape s = image.getShape();
         int r = Math.max(1, (int) Math.round(GROW * Math.max(s.get(2), s.get(3))));
         // the hole, grown by r pixels (a square neighbourhood's maximum)
-        NDArray hole = WindowFilters.windowMax(alpha.gt(HOLE_ALPHA).toType(DataType.FLOAT32, false), r);
-        NDArray known = hole.neg().add(1f);
+        NDArray hole = WindowFilters.windowMax(Scalars.gt(alpha, HOLE_ALPHA).toType(DataType.FLOAT32, false), r);
+        NDArray known = Scalars.rsub(1f, hole);
         NDArray filled = pushPull(image.mul(known), known);
         return image.mul(known).add(filled.mul(hole));
     }
@@ -70,8 +71,8 @@ public final class PyramidFillPlate {
         long n = c.getShape().get(0);
         NDArray total = weighted.sum(new int[] {2, 3}, true);
         NDArray count = weight.sum(new int[] {2, 3}, true);
-        NDArray empty = count.lte(0f).toType(DataType.FLOAT32, false);
-        NDArray mean = total.add(empty.mul(0.5f)).div(count.add(empty));
+        NDArray empty = Scalars.lte(count, 0f).toType(DataType.FLOAT32, false);
+        NDArray mean = total.add(Scalars.mul(empty, 0.5f)).div(count.add(empty));
         NDArray pulled = blend(c, w, mean.reshape(n, c.getShape().get(1), 1, 1));
         // pull: each finer level keeps what it knows and takes the coarser colour where it knows less
         for (int level = colours.size() - 2; level >= 0; level--) {
@@ -83,8 +84,8 @@ public final class PyramidFillPlate {
 
     /** The level's own mean colour where its weight is 1, {@code fallback} where it is 0, mixed between. */
     private static NDArray blend(NDArray weighted, NDArray weight, NDArray fallback) {
-        NDArray own = weighted.div(weight.maximum(EPS));
-        NDArray a = weight.clip(0f, 1f);
-        return own.mul(a).add(fallback.mul(a.neg().add(1f)));
+        NDArray own = weighted.div(Scalars.maximum(weight, EPS));
+        NDArray a = Scalars.clip(weight, 0f, 1f);
+        return own.mul(a).add(fallback.mul(Scalars.rsub(1f, a)));
     }
 }

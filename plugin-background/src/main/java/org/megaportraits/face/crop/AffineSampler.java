@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
+import org.megaportraits.nn.tensor.Scalars;
 
 /**
  * Bilinear resampling of images through affine maps, on the images' device, with zeros outside the
@@ -89,16 +90,16 @@ public final class AffineSampler {
             maps.tempAttach(scratch);
             source.tempAttach(scratch);
             NDArray a = maps.toType(DataType.FLOAT32, false);
-            NDArray u = scratch.arange(0f, outWidth, 1f).add(0.5f).reshape(1, 1, outWidth);
-            NDArray v = scratch.arange(0f, outHeight, 1f).add(0.5f).reshape(1, outHeight, 1);
+            NDArray u = Scalars.add(scratch.arange(0f, outWidth, 1f), 0.5f).reshape(1, 1, outWidth);
+            NDArray v = Scalars.add(scratch.arange(0f, outHeight, 1f), 0.5f).reshape(1, outHeight, 1);
             // index space: continuous coordinate minus half a pixel
-            NDArray x = col(a, 0).mul(u).add(col(a, 1).mul(v)).add(col(a, 2)).sub(0.5f);
-            NDArray y = col(a, 3).mul(u).add(col(a, 4).mul(v)).add(col(a, 5)).sub(0.5f);
+            NDArray x = Scalars.sub(col(a, 0).mul(u).add(col(a, 1).mul(v)).add(col(a, 2)), 0.5f);
+            NDArray y = Scalars.sub(col(a, 3).mul(u).add(col(a, 4).mul(v)).add(col(a, 5)), 0.5f);
             // the four bilinear taps as one extra axis, so that the whole read is a handful of ops:
             // tap t has dx = t mod 2, dy = t div 2 (made on the device, not copied from the host)
             NDArray taps4 = scratch.arange(0f, 4f, 1f).reshape(1, 4, 1, 1);
-            NDArray dy = taps4.div(2).floor();
-            NDArray dx = taps4.sub(dy.mul(2));
+            NDArray dy = Scalars.div(taps4, 2f).floor();
+            NDArray dx = taps4.sub(Scalars.mul(dy, 2));
             NDArray x0 = x.floor().expandDims(1);
             NDArray y0 = y.floor().expandDims(1);
             NDArray fx = x.expandDims(1).sub(x0);
@@ -107,17 +108,23 @@ public final class AffineSampler {
             NDArray yi = y0.add(dy);
             // weight of tap (dx, dy): (dx ? fx : 1 - fx) * (dy ? fy : 1 - fy); for a zero border, zero outside
             // the image (a replicated border reads the clipped index below, the nearest edge pixel)
-            NDArray wx = fx.mul(dx).add(fx.neg().add(1).mul(dx.neg().add(1)));
-            NDArray wy = fy.mul(dy).add(fy.neg().add(1).mul(dy.neg().add(1)));
+            NDArray wx = fx.mul(dx).add(Scalars.rsub(1f, fx).mul(Scalars.rsub(1f, dx)));
+            NDArray wy = fy.mul(dy).add(Scalars.rsub(1f, fy).mul(Scalars.rsub(1f, dy)));
             NDArray weight = wx.mul(wy);
             if (border == Border.ZERO) {
-                NDArray inside = xi.gte(0).logicalAnd(xi.lte(w - 1)).logicalAnd(yi.gte(0)).logicalAnd(yi.lte(h - 1));
-                weight = weight.mul(inside.toType(DataType.FLOAT32, false));
+                NDArray insideX = Scalars.gte(xi, 0f).logicalAnd(Scalars.lte(xi, w - 1f));
+                NDArray insideY = Scalars.gte(yi, 0f).logicalAnd(Scalars.lte(yi, h - 1f));
+                weight = weight.mul(insideX.logicalAnd(insideY).toType(DataType.FLOAT32, false));
             }
             weight = weight.reshape(k, 4, 1, p);
-            NDArray pixel = yi.clip(0, h - 1).mul(w).add(xi.clip(0, w - 1)).toType(DataType.INT64, false).reshape(k, 4, 1, p);
-            NDArray base = source.toType(DataType.INT64, false).mul((long) c * h * w).reshape(k, 1, 1, 1)
-                    .add(scratch.arange(0, c, 1, DataType.INT64).mul((long) h * w).reshape(1, 1, c, 1));
+            NDArray row = Scalars.clip(yi, 0f, h - 1f);
+            NDArray column = Scalars.clip(xi, 0f, w - 1f);
+            NDArray pixel = Scalars.mul(row, w).add(column).toType(DataType.INT64, false).reshape(k, 4, 1, p);
+            // flat offsets of each map's image and of each channel in it, in INT64 (an int number keeps
+            // an INT64 array INT64); one image's size is an int up to 2^31 values (8 GiB of floats)
+            NDArray imageStart = Scalars.mul(source.toType(DataType.INT64, false), Math.toIntExact((long) c * h * w));
+            NDArray channelStart = Scalars.mul(scratch.arange(0, c, 1, DataType.INT64), Math.toIntExact((long) h * w));
+            NDArray base = imageStart.reshape(k, 1, 1, 1).add(channelStart.reshape(1, 1, c, 1));
             // one flat (contiguous) copy to read from: take() on a strided tensor would copy it anyway
             NDArray flat = images.reshape(-1);
             flat.attach(scratch);

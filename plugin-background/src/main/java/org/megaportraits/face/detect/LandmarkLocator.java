@@ -11,6 +11,7 @@ import java.util.List;
 import org.megaportraits.face.crop.AffineSampler;
 import org.megaportraits.face.net.FaceLandmark68Net;
 import org.megaportraits.face.pose.PoseFit;
+import org.megaportraits.nn.tensor.Scalars;
 import org.megaportraits.sdk.face.FaceBox;
 
 /**
@@ -132,7 +133,7 @@ public final class LandmarkLocator {
             NDArray crops = AffineSampler.sample(frames, all.get(":, 0:6"), all.get(":, 6"), SIZE, SIZE,
                     AffineSampler.Border.ZERO).toType(DataType.FLOAT32, false);
             // black outside the centred window: |pixel centre - SIZE/2| <= half the window, per axis
-            NDArray centre = scratch.arange(0f, SIZE, 1f).add(0.5f - SIZE / 2f).abs();
+            NDArray centre = Scalars.add(scratch.arange(0f, SIZE, 1f), 0.5f - SIZE / 2f).abs();
             NDArray inRow = centre.reshape(1, 1, 1, SIZE).lte(all.get(":, 7").reshape(k, 1, 1, 1));
             NDArray inColumn = centre.reshape(1, 1, SIZE, 1).lte(all.get(":, 8").reshape(k, 1, 1, 1));
             NDArray masked = crops.mul(inRow.logicalAnd(inColumn).toType(DataType.FLOAT32, false));

@@ -11,6 +11,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
+import org.megaportraits.nn.tensor.Scalars;
 
 /**
  * The face recognition net of face-api (a port of dlib's ResNet-34-like metric net): a 7 x 7
@@ -45,8 +46,14 @@ public final class FaceRecognitionNet extends FaceApiBlock {
     private final Conv stem;
     private final List<Conv[]> blocks = new ArrayList<>();
     private final Parameter projection;
+    /**
+     * The landmark net's mean RGB as 1 x 3 x 1 x 1 float32 on the weights' device, made once (a copy
+     * from the host per call would wait for the device's queue); not a parameter of the net.
+     */
+    private final NDArray mean;
 
     private FaceRecognitionNet(NDManager m, TfjsWeights w) {
+        mean = m.create(FaceLandmark68Net.MEAN_RGB, new Shape(1, 3, 1, 1));
         stem = scaledConv(m, w, "conv32_down");
         for (String b : BLOCKS) {
             blocks.add(new Conv[] {scaledConv(m, w, b + "/conv1"), scaledConv(m, w, b + "/conv2")});
@@ -114,7 +121,7 @@ public final class FaceRecognitionNet extends FaceApiBlock {
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         checkImages(inputs, INPUT_SIZE, "face recognition net");
         NDArray images = inputs.singletonOrThrow();
-        NDArray x = images.sub(images.getManager().create(FaceLandmark68Net.MEAN_RGB, new Shape(1, 3, 1, 1)));
+        NDArray x = images.sub(meanOn(images));
         x = Activation.relu(apply(ps, stem, x, 2, false, training));
         x = Pool.maxPool2d(x, new Shape(3, 3), new Shape(2, 2), new Shape(0, 0), false);
         for (int i = 0; i < BLOCKS.length; i++) {
@@ -125,10 +132,20 @@ public final class FaceRecognitionNet extends FaceApiBlock {
         return new NDList(pooled.matMul(value(ps, projection, x, training).transpose()));
     }
 
+    /** The mean on the images' device: the one made at loading, or a copy on the images' manager. */
+    private NDArray meanOn(NDArray images) {
+        if (images.getDevice().equals(mean.getDevice())) {
+            return mean;
+        }
+        NDArray copy = mean.toDevice(images.getDevice(), true);
+        copy.attach(images.getManager());
+        return copy;
+    }
+
     /** Unit-length descriptors of a batch of aligned chips, differentiable in the chips. */
     public NDArray embed(ParameterStore ps, NDArray chips, boolean training) {
         NDArray d = forward(ps, new NDList(chips), training).singletonOrThrow();
-        return d.div(d.norm(new int[] {1}, true).add(1e-12f));
+        return d.div(Scalars.add(d.norm(new int[] {1}, true), 1e-12f));
     }
 
     @Override

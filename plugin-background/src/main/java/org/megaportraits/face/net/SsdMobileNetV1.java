@@ -12,6 +12,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
+import org.megaportraits.nn.tensor.Scalars;
 
 /**
  * The face detector of face-api: SSD on a MobileNet v1 backbone (depth multiplier 1), 512 x 512
@@ -119,13 +120,13 @@ public final class SsdMobileNetV1 extends FaceApiBlock {
     }
 
     private static NDArray relu6(NDArray x) {
-        return x.clip(0, 6);
+        return Scalars.clip(x, 0f, 6f);
     }
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         checkImages(inputs, INPUT_SIZE, "SSD MobileNet v1");
-        NDArray x = inputs.singletonOrThrow().mul(2).sub(1);
+        NDArray x = Scalars.sub(Scalars.mul(inputs.singletonOrThrow(), 2), 1);
         x = relu6(apply(ps, stem, x, training));
         NDArray conv11 = null;
         for (int i = 0; i < 13; i++) {
@@ -164,12 +165,14 @@ public final class SsdMobileNetV1 extends FaceApiBlock {
         NDArray ax0 = anchors.get(":, 1");
         NDArray ah = anchors.get(":, 2").sub(ay0);
         NDArray aw = anchors.get(":, 3").sub(ax0);
-        NDArray acy = ay0.add(ah.div(2));
-        NDArray acx = ax0.add(aw.div(2));
-        NDArray cy = enc.get(":, :, 0").div(10).mul(ah).add(acy);
-        NDArray cx = enc.get(":, :, 1").div(10).mul(aw).add(acx);
-        NDArray halfH = enc.get(":, :, 2").div(5).exp().mul(ah).div(2);
-        NDArray halfW = enc.get(":, :, 3").div(5).exp().mul(aw).div(2);
+        NDArray acy = ay0.add(Scalars.div(ah, 2f));
+        NDArray acx = ax0.add(Scalars.div(aw, 2f));
+        NDArray cy = Scalars.div(enc.get(":, :, 0"), 10f).mul(ah).add(acy);
+        NDArray cx = Scalars.div(enc.get(":, :, 1"), 10f).mul(aw).add(acx);
+        NDArray height = Scalars.div(enc.get(":, :, 2"), 5f).exp().mul(ah);
+        NDArray width = Scalars.div(enc.get(":, :, 3"), 5f).exp().mul(aw);
+        NDArray halfH = Scalars.div(height, 2f);
+        NDArray halfW = Scalars.div(width, 2f);
         return NDArrays.stack(new NDList(cy.sub(halfH), cx.sub(halfW), cy.add(halfH), cx.add(halfW)), 2);
     }
 
