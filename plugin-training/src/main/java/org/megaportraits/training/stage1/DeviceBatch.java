@@ -2,8 +2,12 @@ package org.megaportraits.training.stage1;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -15,9 +19,14 @@ import org.megaportraits.nn.tensor.Scalars;
 
 /**
  * A shard of examples on a device: images, mattes, the 4x4 pose transforms the generator takes,
- * the driver's expression copies, identities and the driver's landmarks. Arrays are engine-owned
- * copies (see {@link Scalars#owned}). Images and mattes are in the step's compute type (bf16 under
- * mixed precision); pose transforms stay fp32, grid coordinates need it.
+ * the driver's expression copies, identities and the driver's landmarks. Images and mattes are in
+ * the step's compute type (bf16 under mixed precision); pose transforms stay fp32, grid
+ * coordinates need it.
+ *
+ * <p>Everything goes to the device in one copy, which the fields are copied or cast out of (so
+ * they are engine-owned, never views of Java memory: see {@link Scalars#owned}). Every copy to a
+ * GPU waits for all the work queued there: eleven copies in turn, each after its own host
+ * preparation, kept the uploading thread waiting for most of a step.
  */
 final class DeviceBatch {
 
@@ -44,46 +53,98 @@ final class DeviceBatch {
     /** @param compute the type images and mattes are put in (the networks compute in it) */
     DeviceBatch(List<Example> examples, NDManager m, DataType compute) {
         size = examples.size();
-        source = stack(examples, e -> e.main().source().image(), m, compute);
-        sourceMatte = stack(examples, e -> e.main().source().matte(), m, compute);
-        canonicalToSource = poses(examples, e -> e.main().source(), true, m);
-        driver = stack(examples, e -> e.main().driver().image(), m, compute);
-        driverMatte = stack(examples, e -> e.main().driver().matte(), m, compute);
-        driverToCanonical = poses(examples, e -> e.main().driver(), false, m);
-        driverExpression = stack(examples, e -> e.main().expression(), m, compute);
-        crossSource = stack(examples, e -> e.cross().source().image(), m, compute);
-        crossSourceMatte = stack(examples, e -> e.cross().source().matte(), m, compute);
-        crossCanonicalToSource = poses(examples, e -> e.cross().source(), true, m);
-        crossDriverExpression = stack(examples, e -> e.cross().expression(), m, compute);
+        Pack pack = new Pack(examples);
+        int sourceAt = pack.images(e -> e.main().source().image());
+        int sourceMatteAt = pack.images(e -> e.main().source().matte());
+        int canonicalToSourceAt = pack.poses(e -> e.main().source(), true);
+        int driverAt = pack.images(e -> e.main().driver().image());
+        int driverMatteAt = pack.images(e -> e.main().driver().matte());
+        int driverToCanonicalAt = pack.poses(e -> e.main().driver(), false);
+        int driverExpressionAt = pack.images(e -> e.main().expression());
+        int crossSourceAt = pack.images(e -> e.cross().source().image());
+        int crossSourceMatteAt = pack.images(e -> e.cross().source().matte());
+        int crossCanonicalToSourceAt = pack.poses(e -> e.cross().source(), true);
+        int crossDriverExpressionAt = pack.images(e -> e.cross().expression());
+        try (NDArray all = pack.upload(m)) {
+            source = pack.part(all, sourceAt, compute);
+            sourceMatte = pack.part(all, sourceMatteAt, compute);
+            canonicalToSource = pack.part(all, canonicalToSourceAt, DataType.FLOAT32);
+            driver = pack.part(all, driverAt, compute);
+            driverMatte = pack.part(all, driverMatteAt, compute);
+            driverToCanonical = pack.part(all, driverToCanonicalAt, DataType.FLOAT32);
+            driverExpression = pack.part(all, driverExpressionAt, compute);
+            crossSource = pack.part(all, crossSourceAt, compute);
+            crossSourceMatte = pack.part(all, crossSourceMatteAt, compute);
+            crossCanonicalToSource = pack.part(all, crossCanonicalToSourceAt, DataType.FLOAT32);
+            crossDriverExpression = pack.part(all, crossDriverExpressionAt, compute);
+        }
         identity = examples.stream().mapToInt(e -> e.main().identity()).toArray();
         crossIdentity = examples.stream().mapToInt(e -> e.cross().identity()).toArray();
         driverLandmarks = new ArrayList<>();
         examples.forEach(e -> driverLandmarks.add(e.main().driver().landmarks()));
     }
 
-    private static NDArray stack(List<Example> examples, Function<Example, Planar> image, NDManager m, DataType compute) {
-        Planar first = image.apply(examples.get(0));
-        int per = first.data().length;
-        float[] all = new float[per * examples.size()];
-        for (int i = 0; i < examples.size(); i++) {
-            System.arraycopy(image.apply(examples.get(i)).data(), 0, all, i * per, per);
-        }
-        NDArray a = Scalars.owned(m.create(all, new Shape(examples.size(), first.channels(), first.height(), first.width())));
-        if (compute == DataType.FLOAT32) {
-            return a;
-        }
-        NDArray cast = a.toType(compute, false);
-        a.close();
-        return cast;
-    }
+    /** The shard's arrays laid end to end on the host, then copied to the device at once. */
+    private static final class Pack {
+        private final List<Example> examples;
+        private final List<float[]> chunks = new ArrayList<>();
+        private final List<long[]> offsets = new ArrayList<>();
+        private final List<Shape> shapes = new ArrayList<>();
+        private long length;
 
-    private static NDArray poses(List<Example> examples, Function<Example, CroppedFrame> frame, boolean fromCanonical,
-                                 NDManager m) {
-        List<double[]> matrices = new ArrayList<>();
-        for (Example e : examples) {
-            RigidPose p = RigidPose.of(frame.apply(e).pose());
-            matrices.add(fromCanonical ? p.fromCanonical() : p.toCanonical());
+        Pack(List<Example> examples) {
+            this.examples = examples;
         }
-        return Scalars.owned(RigidPose.stack(m, matrices, DataType.FLOAT32));
+
+        /** Adds one image (or matte, or expression copy) per example, stacked (N, C, H, W); returns its index. */
+        int images(Function<Example, Planar> image) {
+            Planar first = image.apply(examples.get(0));
+            int per = first.data().length;
+            float[] all = new float[per * examples.size()];
+            for (int i = 0; i < examples.size(); i++) {
+                System.arraycopy(image.apply(examples.get(i)).data(), 0, all, i * per, per);
+            }
+            return add(all, new Shape(examples.size(), first.channels(), first.height(), first.width()));
+        }
+
+        /** Adds the 4x4 pose transform of each example's frame (N, 4, 4); returns its index. */
+        int poses(Function<Example, CroppedFrame> frame, boolean fromCanonical) {
+            float[] all = new float[examples.size() * 16];
+            for (int i = 0; i < examples.size(); i++) {
+                RigidPose p = RigidPose.of(frame.apply(examples.get(i)).pose());
+                double[] matrix = fromCanonical ? p.fromCanonical() : p.toCanonical();
+                for (int k = 0; k < 16; k++) {
+                    all[i * 16 + k] = (float) matrix[k];
+                }
+            }
+            return add(all, new Shape(examples.size(), 4, 4));
+        }
+
+        private int add(float[] values, Shape shape) {
+            chunks.add(values);
+            offsets.add(new long[] {length, length + values.length});
+            shapes.add(shape);
+            length += values.length;
+            return chunks.size() - 1;
+        }
+
+        /** All chunks in one array on the manager's device (on the CPU a view of Java memory: copy out of it before closing). */
+        NDArray upload(NDManager m) {
+            ByteBuffer buffer = ByteBuffer.allocateDirect(Math.multiplyExact(Math.toIntExact(length), Float.BYTES))
+                    .order(ByteOrder.nativeOrder());
+            FloatBuffer floats = buffer.asFloatBuffer();
+            chunks.forEach(floats::put);
+            return m.create(buffer, new Shape(length), DataType.FLOAT32);
+        }
+
+        /** Chunk {@code index} of the uploaded array in its shape and the given type. */
+        NDArray part(NDArray all, int index, DataType type) {
+            long[] range = offsets.get(index);
+            NDArray view = all.get(new NDIndex(range[0] + ":" + range[1])).reshape(shapes.get(index));
+            // a cast is a copy of its own; a view would keep the whole upload alive (and on the CPU be Java memory)
+            NDArray part = type == DataType.FLOAT32 ? view.duplicate() : view.toType(type, false);
+            view.close();
+            return part;
+        }
     }
 }

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.megaportraits.basemodel.net.BaseModelConfig;
@@ -167,15 +168,26 @@ public final class Stage1Trainer implements AutoCloseable {
         TrainingStatus.State endState = TrainingStatus.State.FINISHED;
         try (LossLog log = new LossLog(runDir.resolve("losses.jsonl"), step);
              Prefetcher<List<Example>> data = new Prefetcher<>(s -> sampler.batch(s, perStep), step,
-                     cfg.data().workers(), cfg.data().prefetch())) {
+                     cfg.data().workers(), cfg.data().prefetch());
+             ShardUpload uploads = new ShardUpload()) {
+            Callable<ShardUpload.Shards> nextShards = () -> ShardUpload.Shards.of(data.next(), replicas, compute);
+            if (step < end) {
+                uploads.start(nextShards);
+            }
             while (step < end) {
                 if (stop.getAsBoolean() || Files.exists(runDir.resolve(STOP_FILE))) {
                     endState = TrainingStatus.State.STOPPED;
                     break;
                 }
-                List<Example> batch = data.next();
                 boolean sample = rc.sampleEvery() > 0 && (step + 1) % rc.sampleEvery() == 0;
-                Stage1Step.Result r = takeStep(batch, sample ? rc.sampleRows() : 0);
+                Stage1Step.Result r;
+                try (ShardUpload.Shards shards = uploads.take()) {
+                    if (step + 1 < end) {
+                        // the next step's batch goes onto the device while this step runs
+                        uploads.start(nextShards);
+                    }
+                    r = takeStep(shards.batches(), sample ? rc.sampleRows() : 0);
+                }
                 step++;
                 r.values().forEach((k, v) -> interval.merge(k, v, Double::sum));
                 intervalSteps++;
@@ -235,25 +247,11 @@ public final class Stage1Trainer implements AutoCloseable {
         return Devices.dataType(precision);
     }
 
-    /** One step on a batch: splits it over the replicas, seeds the engine from (seed, step). */
-    Stage1Step.Result takeStep(List<Example> batch, int sampleRows) {
+    /** One step on a batch split over the replicas (one shard each); seeds the engine from (seed, step). */
+    Stage1Step.Result takeStep(List<DeviceBatch> shards, int sampleRows) {
         Engine.getEngine(Devices.ENGINE).setRandomSeed((int) (PairSampler.stepSeed(cfg.seed(), step) & 0x7fffffff));
-        List<DeviceBatch> shards = new ArrayList<>();
-        List<NDManager> shardManagers = new ArrayList<>();
-        try {
-            int n = replicas.size();
-            for (int r = 0; r < n; r++) {
-                int from = batch.size() * r / n;
-                int to = batch.size() * (r + 1) / n;
-                NDManager m = replicas.get(r).manager.newSubManager();
-                shardManagers.add(m);
-                shards.add(new DeviceBatch(batch.subList(from, to), m, compute));
-            }
-            return stepper.run(replicas, shards, generatorOptimizer, discriminatorOptimizer,
-                    generatorSchedule.rate(step), discriminatorSchedule.rate(step), sampleRows);
-        } finally {
-            shardManagers.forEach(NDManager::close);
-        }
+        return stepper.run(replicas, shards, generatorOptimizer, discriminatorOptimizer,
+                generatorSchedule.rate(step), discriminatorSchedule.rate(step), sampleRows);
     }
 
     private void writeSamples(Stage1Step.Samples s) {
