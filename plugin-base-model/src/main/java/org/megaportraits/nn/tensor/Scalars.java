@@ -16,7 +16,7 @@ import java.util.function.BinaryOperator;
  * minimum, clip}, the comparisons, {@code set(index, Number)}) first create the number as an array
  * on the operand's device. On a GPU that is a blocking host-to-device copy: it waits for everything
  * any thread has queued on DJL's one CUDA stream. Beside a thread keeping the GPU busy, 500 such
- * multiplications took 5.8-7.8 s instead of 0.33-0.44 s (H100). On the CPU the number is a view of
+ * multiplications took 5.8-7.8 s instead of 0.39-0.50 s (H100). On the CPU the number is a view of
  * a Java buffer freed right after the call, while autograd may keep it for the backward pass.
  *
  * <p>Here the number is a zero-dimensional array on the CPU in memory PyTorch owns; PyTorch's
