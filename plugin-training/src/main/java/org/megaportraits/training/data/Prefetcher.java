@@ -2,14 +2,12 @@ package org.megaportraits.training.data;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongFunction;
-import org.megaportraits.sdk.PortraitsException;
 
 /**
  * Loads the batches of the coming steps on background threads while the device trains on the
@@ -57,18 +55,7 @@ public final class Prefetcher<T> implements AutoCloseable {
     public T next() throws InterruptedException {
         Future<T> head = ahead.removeFirst();
         submit();
-        try {
-            return head.get();
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof PortraitsException p) {
-                throw p;
-            }
-            if (cause instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException("loading training data failed: " + cause, cause);
-        }
+        return BackgroundResult.await(head, "loading training data");
     }
 
     /** Batches currently loaded or loading ahead. */

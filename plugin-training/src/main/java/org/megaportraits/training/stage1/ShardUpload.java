@@ -11,7 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.megaportraits.sdk.PortraitsException;
+import org.megaportraits.training.data.BackgroundResult;
 import org.megaportraits.training.data.Example;
 
 /**
@@ -71,24 +71,13 @@ final class ShardUpload implements AutoCloseable {
     Shards take() throws InterruptedException {
         Future<Shards> f = ahead;
         ahead = null;
-        try {
-            return f.get();
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof PortraitsException p) {
-                throw p;
-            }
-            if (cause instanceof RuntimeException r) {
-                throw r;
-            }
-            if (cause instanceof InterruptedException i) {
-                throw i;
-            }
-            throw new IllegalStateException("putting the training batch on the device failed: " + cause, cause);
-        }
+        return BackgroundResult.await(f, "putting the training batch on the device");
     }
 
-    /** Stops making shards; shards made but not taken are closed. */
+    /**
+     * Stops making shards; shards made but not taken are closed (shards whose making is cut short
+     * belong to sub-managers of the replicas' managers and go with them).
+     */
     @Override
     public void close() {
         Future<Shards> f = ahead;
