@@ -160,4 +160,17 @@ public abstract class FaceApiBlock extends AbstractBlock {
     public Device device() {
         return own.get(0).getArray().getDevice();
     }
+
+    /**
+     * A constant the net made at loading, on the images' device: itself, or a copy in the images'
+     * manager (freed with them, not left in the net's manager on every call).
+     */
+    protected static NDArray onDeviceOf(NDArray constant, NDArray images) {
+        if (images.getDevice().equals(constant.getDevice())) {
+            return constant;
+        }
+        NDArray copy = constant.toDevice(images.getDevice(), true);
+        copy.attach(images.getManager());
+        return copy;
+    }
 }

@@ -104,7 +104,7 @@ public final class FaceLandmark68Net extends FaceApiBlock {
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         checkImages(inputs, INPUT_SIZE, "face landmark net");
         NDArray images = inputs.singletonOrThrow();
-        NDArray x = images.sub(MixedPrecision.asTypeOf(mean.toDevice(images.getDevice(), false), images));
+        NDArray x = images.sub(MixedPrecision.asTypeOf(onDeviceOf(mean, images), images));
         for (int b = 0; b < 4; b++) {
             x = denseBlock(ps, b, x, training);
         }

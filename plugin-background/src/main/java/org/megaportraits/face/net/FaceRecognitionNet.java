@@ -121,7 +121,7 @@ public final class FaceRecognitionNet extends FaceApiBlock {
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         checkImages(inputs, INPUT_SIZE, "face recognition net");
         NDArray images = inputs.singletonOrThrow();
-        NDArray x = images.sub(meanOn(images));
+        NDArray x = images.sub(onDeviceOf(mean, images));
         x = Activation.relu(apply(ps, stem, x, 2, false, training));
         x = Pool.maxPool2d(x, new Shape(3, 3), new Shape(2, 2), new Shape(0, 0), false);
         for (int i = 0; i < BLOCKS.length; i++) {
@@ -130,16 +130,6 @@ public final class FaceRecognitionNet extends FaceApiBlock {
         }
         NDArray pooled = x.mean(new int[] {3}).mean(new int[] {2});
         return new NDList(pooled.matMul(value(ps, projection, x, training).transpose()));
-    }
-
-    /** The mean on the images' device: the one made at loading, or a copy on the images' manager. */
-    private NDArray meanOn(NDArray images) {
-        if (images.getDevice().equals(mean.getDevice())) {
-            return mean;
-        }
-        NDArray copy = mean.toDevice(images.getDevice(), true);
-        copy.attach(images.getManager());
-        return copy;
     }
 
     /** Unit-length descriptors of a batch of aligned chips, differentiable in the chips. */
