@@ -2,12 +2,9 @@ package org.megaportraits.nn.layer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import org.megaportraits.nn.tensor.MixedPrecision;
 
 /**
  * Group normalisation (Wu and He 2018), which the paper uses instead of batch normalisation
@@ -59,25 +56,12 @@ public final class GroupNorm extends NetworkBlock {
 
     /**
      * {@code x} (N, C, ...) normalised per sample and group, without affine part; same type as x.
-     * One layer-norm kernel over rows of (C / groups) x positions values does the work of the
-     * textbook mean / subtract / square / mean / divide chain (a dozen kernels and fp32 copies of
-     * the whole map): it takes half-precision statistics in fp32 on the GPU. Its unit weight and
-     * zero bias are exact, so the result is the plain normalisation.
+     * One layer-norm kernel over rows of (C / groups) x positions values (see {@link RowNorm}),
+     * not the dozen kernels and fp32 copies of the whole map of the textbook chain.
      */
     public static NDArray normalize(NDArray x, int groups) {
         Shape s = x.getShape();
         checkGroups((int) s.get(1), groups);
-        DataType type = x.getDataType();
-        // PyTorch's CPU kernels lack some half-precision versions: normalise in fp32 there
-        boolean upcast = (type == DataType.FLOAT16 || type == DataType.BFLOAT16) && !x.getDevice().isGpu();
-        NDArray in = upcast ? MixedPrecision.cast(x, DataType.FLOAT32) : x;
-        long perRow = s.size() / (s.get(0) * groups);
-        Shape row = new Shape(perRow);
-        NDManager m = in.getManager();
-        NDArray ones = m.ones(row, in.getDataType(), in.getDevice());
-        NDArray zeros = m.zeros(row, in.getDataType(), in.getDevice());
-        NDArray rows = in.reshape(s.get(0), groups, perRow);
-        NDArray out = rows.getNDArrayInternal().layerNorm(rows, row, ones, zeros, EPS).singletonOrThrow().reshape(s);
-        return upcast ? MixedPrecision.cast(out, type) : out;
+        return RowNorm.normalize(x.reshape(s.get(0), groups, s.size() / (s.get(0) * groups)), EPS).reshape(s);
     }
 }

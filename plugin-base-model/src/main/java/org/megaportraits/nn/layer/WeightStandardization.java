@@ -1,16 +1,13 @@
 package org.megaportraits.nn.layer;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import org.megaportraits.nn.tensor.MixedPrecision;
 
 /**
  * Weight standardisation (Qiao et al. 2019, used by the paper on every convolution that follows a
  * group normalisation): each output filter shifted to mean 0 and divided by its standard
- * deviation. Statistics are taken in fp32 whatever the weight's type, so half-precision weights
- * standardise as well as full-precision ones.
+ * deviation. Statistics are taken in fp32 for half-precision weights, so they standardise as well
+ * as full-precision ones.
  */
 public final class WeightStandardization {
 
@@ -21,18 +18,12 @@ public final class WeightStandardization {
     }
 
     /**
-     * The standardised weight, same shape and type as {@code w} (out channels first). One
-     * layer-norm kernel over the rows of filters does the mean / subtract / square / mean /
-     * divide chain (training recomputes this for every convolution in every pass).
+     * The standardised weight, same shape and type as {@code w} (out channels first): one
+     * layer-norm kernel over the rows of filters (training recomputes this for every convolution
+     * in every pass; mixed-precision training hands it the weight already in the compute type).
      */
     public static NDArray apply(NDArray w) {
         Shape s = w.getShape();
-        NDArray rows = MixedPrecision.cast(w, DataType.FLOAT32).reshape(s.get(0), -1);
-        Shape row = new Shape(rows.getShape().get(1));
-        NDManager m = rows.getManager();
-        NDArray ones = m.ones(row, DataType.FLOAT32, rows.getDevice());
-        NDArray zeros = m.zeros(row, DataType.FLOAT32, rows.getDevice());
-        NDArray out = rows.getNDArrayInternal().layerNorm(rows, row, ones, zeros, EPS).singletonOrThrow().reshape(s);
-        return MixedPrecision.cast(out, w.getDataType());
+        return RowNorm.normalize(w.reshape(s.get(0), -1), EPS).reshape(s);
     }
 }

@@ -1,8 +1,6 @@
 package org.megaportraits.training.optim;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
@@ -24,9 +22,11 @@ import org.megaportraits.nn.tensor.Scalars;
  * private, so a checkpoint could not hold them. This one keeps its state in the open: the moments
  * by parameter name and the step count, for {@link #state()} and {@link #restore}.
  *
- * <p>Weights are updated in place through detached aliases (allowed whatever the thread's gradient
- * mode); their gradients are zeroed after the update (PyTorch accumulates gradients across backward
- * passes).
+ * <p>It updates a network's {@link FlatWeights}: the weights, their gradient and the two moments
+ * are each one flat buffer, so a step is a dozen element-wise kernels whatever the number of
+ * weights. The weights are updated in place through a detached alias (allowed whatever the
+ * thread's gradient mode); the gradient is zeroed after the update (PyTorch accumulates gradients
+ * across backward passes).
  */
 public final class AdamW implements AutoCloseable {
 
@@ -73,11 +73,12 @@ public final class AdamW implements AutoCloseable {
 
     /**
      * One update of every weight from its gradient with learning rate {@code lr}, then zeroes the
-     * gradients. A weight's moments are created (zero) on its first update.
+     * gradient. The moments are created (zero) on the first update. The whole update is a dozen
+     * element-wise kernels over the flat buffers, whatever the number of weights.
      *
      * @throws NonFiniteGradientsException if a gradient is not finite (nothing is changed then)
      */
-    public void step(Map<String, NDArray> weights, double lr) {
+    public void step(FlatWeights weights, double lr) {
         steps++;
         double b1 = settings.beta1;
         double b2 = settings.beta2;
@@ -87,72 +88,40 @@ public final class AdamW implements AutoCloseable {
         float decayRate = (float) (lr * settings.weightDecay);
         Flat flat = flat(weights);
         try (NDScope scope = new NDScope()) {
-            // one set of element-wise ops over all weights at once (a few calls, not a dozen per tensor):
-            // the moments live in two flat buffers whose per-parameter views are the state's arrays
-            NDList detached = new NDList(flat.names.size());
-            NDList gradients = new NDList(flat.names.size());
-            NDList values = new NDList(flat.names.size());
-            for (String name : flat.names) {
-                // a detached alias: PyTorch refuses in-place changes of a leaf that requires gradients
-                // while gradient mode is on, and that mode is per thread (on in a fresh thread)
-                NDArray w = weights.get(name).stopGradient();
-                detached.add(w);
-                gradients.add(weights.get(name).getGradient());
-                values.add(w.reshape(-1));
-            }
-            NDList flatGradients = new NDList(gradients.size());
-            for (NDArray g : gradients) {
-                flatGradients.add(g.reshape(-1));
-            }
-            NDArray g = NDArrays.concat(flatGradients);
+            NDArray g = weights.gradient();
             // a NaN or infinity would poison every weight and every later checkpoint: one sum over the
-            // flat gradients (one host synchronisation), checked before anything changes
+            // flat gradient (one host synchronisation), checked before anything changes
             if (!Float.isFinite(g.sum().toType(DataType.FLOAT32, false).getFloat())) {
                 steps--;
                 throw new NonFiniteGradientsException();
             }
-            NDArray w = NDArrays.concat(values);
+            // a detached alias: PyTorch refuses in-place changes of a leaf that requires gradients
+            // while gradient mode is on, and that mode is per thread (on in a fresh thread)
+            NDArray w = weights.values().stopGradient();
             Scalars.muli(flat.first, (float) b1).addi(Scalars.mul(g, 1 - b1));
             Scalars.muli(flat.second, (float) b2).addi(Scalars.muli(g.square(), (float) (1 - b2)));
             NDArray denom = Scalars.addi(Scalars.divi(flat.second.sqrt(), (float) bc2Sqrt), (float) settings.epsilon);
             // w <- w - lr * wd * w - lr / bc1 * m / denom (decoupled decay, then the Adam step)
             NDArray update = Scalars.muli(flat.first.div(denom), stepSize).addi(Scalars.mul(w, decayRate));
-            NDList pieces = update.split(flat.splits);
-            for (int k = 0; k < detached.size(); k++) {
-                detached.get(k).subi(pieces.get(k).reshape(detached.get(k).getShape()));
-            }
-            for (NDArray grad : gradients) {
-                grad.subi(grad);
-            }
+            w.subi(update);
+            g.subi(g);
         }
     }
 
     /** The flat moment buffers of a set of weights, made on first use (from restored moments if any). */
-    private Flat flat(Map<String, NDArray> weights) {
-        if (flat != null && flat.names.equals(List.copyOf(weights.keySet()))) {
+    private Flat flat(FlatWeights weights) {
+        if (flat != null && flat.names.equals(weights.names())) {
             return flat;
         }
-        List<String> names = List.copyOf(weights.keySet());
-        NDArray any = weights.values().iterator().next();
-        long total = 0;
-        long[] splits = new long[Math.max(0, names.size() - 1)];
-        for (int k = 0; k < names.size(); k++) {
-            NDArray w = weights.get(names.get(k));
-            if (!w.getDevice().equals(any.getDevice()) || w.getDataType() != any.getDataType()) {
-                throw new IllegalArgumentException("AdamW updates weights of one device and type; " + names.get(k)
-                        + " is " + w.getDataType() + " on " + w.getDevice());
-            }
-            total += w.size();
-            if (k < splits.length) {
-                splits[k] = total;
-            }
-        }
-        NDArray m = buffer(names, weights, first, total, any);
-        NDArray v = buffer(names, weights, second, total, any);
+        List<String> names = weights.names();
+        Map<String, NDArray> arrays = weights.arrays();
+        NDArray like = weights.values();
+        NDArray m = buffer(names, arrays, first, weights.size(), like);
+        NDArray v = buffer(names, arrays, second, weights.size(), like);
         if (flat != null) {
             flat.close();
         }
-        flat = new Flat(names, splits, m, v);
+        flat = new Flat(names, m, v);
         // the state's per-parameter moments become views of the buffers
         first.values().forEach(NDArray::close);
         second.values().forEach(NDArray::close);
@@ -160,7 +129,7 @@ public final class AdamW implements AutoCloseable {
         second.clear();
         long offset = 0;
         for (String name : names) {
-            NDArray w = weights.get(name);
+            NDArray w = arrays.get(name);
             first.put(name, view(m, offset, w));
             second.put(name, view(v, offset, w));
             offset += w.size();
@@ -192,21 +161,11 @@ public final class AdamW implements AutoCloseable {
         return v;
     }
 
-    /** Parameter order, split points and the two moment buffers. */
-    private record Flat(List<String> names, long[] splits, NDArray first, NDArray second) {
+    /** Parameter order and the two moment buffers. */
+    private record Flat(List<String> names, NDArray first, NDArray second) {
         void close() {
             first.close();
             second.close();
-        }
-    }
-
-    /** Zeroes the gradients of the weights without updating them. */
-    public static void zeroGradients(Map<String, NDArray> weights) {
-        for (NDArray w : weights.values()) {
-            try (NDScope scope = new NDScope()) {
-                NDArray g = w.getGradient();
-                g.subi(g);
-            }
         }
     }
 
@@ -219,7 +178,7 @@ public final class AdamW implements AutoCloseable {
      * Replaces the state with a checkpoint's: the step count and copies of the moments, each put on
      * the device of the weight of the same name.
      */
-    public void restore(State state, Map<String, NDArray> weights) {
+    public void restore(State state, FlatWeights weights) {
         first.values().forEach(NDArray::close);
         second.values().forEach(NDArray::close);
         first.clear();
@@ -230,8 +189,8 @@ public final class AdamW implements AutoCloseable {
             flat = null;
         }
         steps = state.steps();
-        copyInto(state.firstMoments(), first, weights);
-        copyInto(state.secondMoments(), second, weights);
+        copyInto(state.firstMoments(), first, weights.arrays());
+        copyInto(state.secondMoments(), second, weights.arrays());
     }
 
     private void copyInto(Map<String, NDArray> from, Map<String, NDArray> to, Map<String, NDArray> weights) {

@@ -3,10 +3,9 @@ package org.megaportraits.training.stage1;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
-import ai.djl.training.ParameterStore;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.megaportraits.basemodel.net.BaseGenerator;
 import org.megaportraits.basemodel.net.BaseModelConfig;
@@ -15,10 +14,13 @@ import org.megaportraits.nn.layer.NamedParameters;
 import org.megaportraits.training.checkpoint.ParameterValues;
 import org.megaportraits.training.config.Stage1Config;
 import org.megaportraits.training.discriminator.MultiScaleDiscriminator;
+import org.megaportraits.training.optim.FlatWeights;
 
 /**
  * Generator, discriminator and loss networks on one device. Weights are initialised from the run's
- * seed by parameter name, so every replica starts equal whatever its device.
+ * seed by parameter name, so every replica starts equal whatever its device. Each network's
+ * trainable weights live in one flat buffer ({@link FlatWeights}) that the store hands to training
+ * passes in the compute type.
  */
 final class Replica implements AutoCloseable {
 
@@ -26,20 +28,24 @@ final class Replica implements AutoCloseable {
     final NDManager manager;
     final BaseGenerator generator;
     final MultiScaleDiscriminator discriminator;
-    final ParameterStore store;
+    final TrainingStore store;
     final Map<String, Parameter> generatorParameters;
     final Map<String, Parameter> discriminatorParameters;
+    final FlatWeights generatorWeights;
+    final FlatWeights discriminatorWeights;
     final LossNetworks losses;
 
     private Replica(Device device, NDManager manager, BaseGenerator generator, MultiScaleDiscriminator discriminator,
-                    LossNetworks losses) {
+                    FlatWeights generatorWeights, FlatWeights discriminatorWeights, LossNetworks losses) {
         this.device = device;
         this.manager = manager;
         this.generator = generator;
         this.discriminator = discriminator;
-        this.store = new ParameterStore(manager, false);
+        this.store = new TrainingStore(manager);
         this.generatorParameters = NamedParameters.of(generator);
         this.discriminatorParameters = NamedParameters.of(discriminator);
+        this.generatorWeights = generatorWeights;
+        this.discriminatorWeights = discriminatorWeights;
         this.losses = losses;
     }
 
@@ -52,9 +58,11 @@ final class Replica implements AutoCloseable {
             MultiScaleDiscriminator d = new MultiScaleDiscriminator(dc.scales(), dc.width(), dc.blocks());
             Init.seedAll(NamedParameters.of(g), cfg.seed());
             Init.seedAll(NamedParameters.of(d), cfg.seed() + 1);
+            FlatWeights gw = FlatWeights.adopt(NamedParameters.of(g), m);
+            FlatWeights dw = FlatWeights.adopt(NamedParameters.of(d), m);
             g.initialize(m, DataType.FLOAT32);
             d.initialize(m, DataType.FLOAT32);
-            return new Replica(device, m, g, d, LossNetworks.load(cfg, device, m, announce));
+            return new Replica(device, m, g, d, gw, dw, LossNetworks.load(cfg, device, m, announce));
         } catch (RuntimeException e) {
             m.close();
             throw e;
@@ -76,26 +84,30 @@ final class Replica implements AutoCloseable {
         ParameterValues.assign(params, values, what);
     }
 
-    /** Makes this replica's weights and buffers equal to the master's. */
+    /** Makes this replica's weights and buffers equal to the master's (one copy per network's weights). */
     void copyFrom(Replica master) {
-        assign(generatorParameters, arrays(master.generatorParameters), "master generator");
-        assign(discriminatorParameters, arrays(master.discriminatorParameters), "master discriminator");
+        generatorWeights.copyFrom(master.generatorWeights);
+        discriminatorWeights.copyFrom(master.discriminatorWeights);
+        Map<String, Parameter> gb = buffers(generatorParameters);
+        Map<String, Parameter> db = buffers(discriminatorParameters);
+        assign(gb, arrays(buffers(master.generatorParameters)), "master generator");
+        assign(db, arrays(buffers(master.discriminatorParameters)), "master discriminator");
     }
 
-    /** Adds this replica's gradients of {@code own} into the same-named weights of {@code master}, then zeroes its own. */
-    static void addGradients(Map<String, NDArray> own, Map<String, NDArray> master) {
-        for (Map.Entry<String, NDArray> e : own.entrySet()) {
-            try (NDScope scope = new NDScope()) {
-                NDArray g = e.getValue().getGradient();
-                NDArray target = master.get(e.getKey()).getGradient();
-                target.addi(g.getDevice().equals(target.getDevice()) ? g : g.toDevice(target.getDevice(), true));
-                g.subi(g);
+    /** The buffers (parameters without gradient, e.g. spectral-norm vectors), by name. */
+    private static Map<String, Parameter> buffers(Map<String, Parameter> params) {
+        Map<String, Parameter> out = new LinkedHashMap<>();
+        params.forEach((k, p) -> {
+            if (!p.requiresGradient()) {
+                out.put(k, p);
             }
-        }
+        });
+        return out;
     }
 
     @Override
     public void close() {
+        store.endTraining();
         losses.close();
         manager.close();
     }

@@ -27,6 +27,7 @@ import org.megaportraits.training.loss.FeatureMatchingLoss;
 import org.megaportraits.training.loss.Foreground;
 import org.megaportraits.training.loss.HingeLoss;
 import org.megaportraits.training.optim.AdamW;
+import org.megaportraits.training.optim.FlatWeights;
 import org.megaportraits.nn.tensor.Scalars;
 
 /**
@@ -78,20 +79,21 @@ final class Stage1Step {
         try (NDScope scope = new NDScope()) {
             StepProfile profile = StepProfile.start();
             List<Forward> forwards = generatorPhase(replicas, shards, pending, profile);
-            Map<String, NDArray> gMaster = Replica.trainable(master.generatorParameters);
-            optimize(generatorOptimizer, gMaster, lrG, "generator");
-            mark(profile, "generator check and optimizer", () -> any(gMaster));
+            optimize(generatorOptimizer, master.generatorWeights, lrG, "generator");
+            mark(profile, "generator check and optimizer", () -> master.generatorWeights.values());
             for (Replica r : replicas) {
-                AdamW.zeroGradients(Replica.trainable(r.discriminatorParameters));
+                r.discriminatorWeights.zeroGradients();
             }
 
             try (GradientCollector gc = Engine.getEngine(Devices.ENGINE).newGradientCollector()) {
                 NDArray loss = null;
                 for (int r = 0; r < replicas.size(); r++) {
                     Forward f = forwards.get(r);
-                    MultiScaleDiscriminator d = replicas.get(r).discriminator;
-                    MultiScaleDiscriminator.Judgement real = d.judge(replicas.get(r).store, f.target, true);
-                    MultiScaleDiscriminator.Judgement fake = d.judge(replicas.get(r).store,
+                    Replica replica = replicas.get(r);
+                    replica.store.beginTraining(shards.get(r).source.getDataType(), replica.discriminatorWeights);
+                    MultiScaleDiscriminator d = replica.discriminator;
+                    MultiScaleDiscriminator.Judgement real = d.judge(replica.store, f.target, true);
+                    MultiScaleDiscriminator.Judgement fake = d.judge(replica.store,
                             f.foregroundPrediction.stopGradient(), true);
                     double share = (double) shards.get(r).size / total;
                     NDArray part = fp32(HingeLoss.discriminator(real.scores(), fake.scores()));
@@ -103,13 +105,12 @@ final class Stage1Step {
                 }
                 gc.backward(loss);
             }
-            Map<String, NDArray> dMaster = Replica.trainable(master.discriminatorParameters);
-            mark(profile, "discriminator forward and backward", () -> any(dMaster).getGradient());
+            mark(profile, "discriminator forward and backward", () -> master.discriminatorWeights.gradient());
             for (int r = 1; r < replicas.size(); r++) {
-                Replica.addGradients(Replica.trainable(replicas.get(r).discriminatorParameters), dMaster);
+                master.discriminatorWeights.addGradientsOf(replicas.get(r).discriminatorWeights);
             }
-            optimize(discriminatorOptimizer, dMaster, lrD, "discriminator");
-            mark(profile, "discriminator check and optimizer", () -> any(dMaster));
+            optimize(discriminatorOptimizer, master.discriminatorWeights, lrD, "discriminator");
+            mark(profile, "discriminator check and optimizer", () -> master.discriminatorWeights.values());
             for (int r = 1; r < replicas.size(); r++) {
                 replicas.get(r).copyFrom(master);
             }
@@ -117,13 +118,18 @@ final class Stage1Step {
             values.put("lr_g", lrG);
             values.put("lr_d", lrD);
             return new Result(values, sampleRows > 0 ? samples(shards.get(0), forwards.get(0), sampleRows) : null);
+        } finally {
+            for (Replica r : replicas) {
+                r.store.endTraining();
+            }
         }
     }
 
     /**
      * The generator's half of a step without its optimizer step: forward passes of every replica in
      * one gradient recording, one backward pass of the batch-mean loss, and the replicas' gradients
-     * summed onto the master's weights. Call inside an NDScope; the forwards live until it closes.
+     * summed onto the master's weights. Call inside an NDScope; the forwards live until it closes,
+     * the weights' training views until the replicas' stores end training.
      */
     List<Forward> generatorPhase(List<Replica> replicas, List<DeviceBatch> shards, Map<String, Double> values) {
         PendingValues pending = new PendingValues();
@@ -140,7 +146,11 @@ final class Stage1Step {
         try (GradientCollector gc = Engine.getEngine(Devices.ENGINE).newGradientCollector()) {
             NDArray loss = null;
             for (int r = 0; r < replicas.size(); r++) {
-                Forward f = generatorForward(replicas.get(r), shards.get(r));
+                Replica replica = replicas.get(r);
+                // every weight of both networks cast once for this pass (the discriminator judges the fake)
+                replica.store.beginTraining(shards.get(r).source.getDataType(), replica.generatorWeights,
+                        replica.discriminatorWeights);
+                Forward f = generatorForward(replica, shards.get(r));
                 forwards.add(f);
                 double share = (double) shards.get(r).size / total;
                 NDArray part = generatorLosses(replicas.get(r), shards.get(r), f, share, values);
@@ -156,10 +166,9 @@ final class Stage1Step {
             mark(profile, "generator forward and losses", () -> null);
             gc.backward(loss);
         }
-        Map<String, NDArray> gMaster = Replica.trainable(master.generatorParameters);
-        mark(profile, "generator backward", () -> any(gMaster).getGradient());
+        mark(profile, "generator backward", () -> master.generatorWeights.gradient());
         for (int r = 1; r < replicas.size(); r++) {
-            Replica.addGradients(Replica.trainable(replicas.get(r).generatorParameters), gMaster);
+            master.generatorWeights.addGradientsOf(replicas.get(r).generatorWeights);
         }
         return forwards;
     }
@@ -301,7 +310,7 @@ final class Stage1Step {
      * later checkpoint. (On the CPU, DJL's Number-scalar arithmetic on gradient paths is the usual
      * cause; see the tensor package.)
      */
-    private static void optimize(AdamW optimizer, Map<String, NDArray> weights, double lr, String network) {
+    private static void optimize(AdamW optimizer, FlatWeights weights, double lr, String network) {
         try {
             optimizer.step(weights, lr);
         } catch (AdamW.NonFiniteGradientsException e) {
@@ -315,10 +324,6 @@ final class Stage1Step {
         if (profile != null) {
             profile.end(phase, sync.get());
         }
-    }
-
-    private static NDArray any(Map<String, NDArray> weights) {
-        return weights.values().iterator().next();
     }
 
     /**

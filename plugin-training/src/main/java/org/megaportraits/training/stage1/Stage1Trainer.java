@@ -320,11 +320,11 @@ public final class Stage1Trainer implements AutoCloseable {
             Replica.assign(master.discriminatorParameters, c.tensors().get("discriminator"), "checkpoint " + dir);
             generatorOptimizer.restore(new AdamW.State(c.state().path("generatorOptimizerSteps").asLong(),
                     c.tensors().getOrDefault("generator.m", Map.of()), c.tensors().getOrDefault("generator.v", Map.of())),
-                    Replica.trainable(master.generatorParameters));
+                    master.generatorWeights);
             discriminatorOptimizer.restore(new AdamW.State(c.state().path("discriminatorOptimizerSteps").asLong(),
                     c.tensors().getOrDefault("discriminator.m", Map.of()),
                     c.tensors().getOrDefault("discriminator.v", Map.of())),
-                    Replica.trainable(master.discriminatorParameters));
+                    master.discriminatorWeights);
             step = c.step();
             LOG.info("resumed {} at step {}", dir, step);
         }

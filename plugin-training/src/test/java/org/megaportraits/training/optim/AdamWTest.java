@@ -6,17 +6,33 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.megaportraits.nn.tensor.Scalars;
 
 class AdamWTest {
 
-    private static void backward(NDArray w, float gradient) {
+    /** Weights of one tensor named w. */
+    private static FlatWeights single(NDManager m, float... values) {
+        return FlatWeights.of(Map.of("w", m.create(values)), m);
+    }
+
+    /** Backward of sum(gradient * w) for the one weight: its gradient grows by {@code gradient}. */
+    private static void backward(FlatWeights w, float gradient) {
         try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-            gc.backward(w.mul(gradient).sum());
+            NDList views = w.forTraining(DataType.FLOAT32);
+            gc.backward(Scalars.mul(views.get(0), gradient).sum());
         }
+    }
+
+    private static NDArray w(FlatWeights weights) {
+        return weights.arrays().get("w");
     }
 
     @Test
@@ -24,15 +40,13 @@ class AdamWTest {
         // by hand: step 1, g = 0.5: m = 0.25, v = 2.5e-4, m^ = 0.5, v^ = 0.25, w = 1 * (1 - 0.1 * 0.01) - 0.1 * 0.5 / 0.5 = 0.899
         // step 2, g = -1: m = -0.375, v = 1.24975e-3, m^ = -0.5, v^ = 0.62519, w = 0.899 * 0.999 + 0.1 * 0.5 / 0.790689 = 0.961337
         try (NDManager m = NDManager.newBaseManager("PyTorch"); AdamW opt = new AdamW(AdamW.Settings.PAPER, m)) {
-            NDArray w = m.create(new float[] {1f});
-            w.setRequiresGradient(true);
-            Map<String, NDArray> weights = Map.of("w", w);
-            backward(w, 0.5f);
+            FlatWeights weights = single(m, 1f);
+            backward(weights, 0.5f);
             opt.step(weights, 0.1);
-            assertEquals(0.899, w.getFloat(0), 1e-6);
-            backward(w, -1f);
+            assertEquals(0.899, w(weights).getFloat(0), 1e-6);
+            backward(weights, -1f);
             opt.step(weights, 0.1);
-            assertEquals(0.961337, w.getFloat(0), 1e-6);
+            assertEquals(0.961337, w(weights).getFloat(0), 1e-6);
             assertEquals(2, opt.steps());
             assertEquals(-0.375, opt.state().firstMoments().get("w").getFloat(0), 1e-7);
         }
@@ -42,20 +56,21 @@ class AdamWTest {
     void weightsOfDifferentShapesAreUpdatedEachByItsOwnGradientAndMomentsStayLiveViews() {
         // one step from w with gradient g: m^ = g, v^ = g^2, so w' = w (1 - lr wd) - lr sign(g) (|g| >> eps)
         try (NDManager m = NDManager.newBaseManager("PyTorch"); AdamW opt = new AdamW(AdamW.Settings.PAPER, m)) {
-            NDArray a = m.create(new float[] {1f, 2f, 3f, 4f, 5f, 6f}, new ai.djl.ndarray.types.Shape(2, 3));
-            NDArray b = m.create(new float[] {-1f, 0.5f});
-            NDArray c = m.create(new float[] {7f}, new ai.djl.ndarray.types.Shape(1, 1, 1));
-            for (NDArray w : new NDArray[] {a, b, c}) {
-                w.setRequiresGradient(true);
-            }
-            Map<String, NDArray> weights = new java.util.LinkedHashMap<>();
-            weights.put("a", a);
-            weights.put("b", b);
-            weights.put("c", c);
+            Map<String, NDArray> values = new LinkedHashMap<>();
+            values.put("a", m.create(new float[] {1f, 2f, 3f, 4f, 5f, 6f}, new Shape(2, 3)));
+            values.put("b", m.create(new float[] {-1f, 0.5f}));
+            values.put("c", m.create(new float[] {7f}, new Shape(1, 1, 1)));
+            FlatWeights weights = FlatWeights.of(values, m);
             try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                gc.backward(a.mul(2f).sum().add(b.mul(-3f).sum()).add(c.mul(0.5f).sum()));
+                NDList v = weights.forTraining(DataType.FLOAT32);
+                assertEquals(new Shape(2, 3), v.get(0).getShape());
+                gc.backward(Scalars.mul(v.get(0), 2f).sum().add(Scalars.mul(v.get(1), -3f).sum())
+                        .add(Scalars.mul(v.get(2), 0.5f).sum()));
             }
             opt.step(weights, 0.1);
+            NDArray a = weights.arrays().get("a");
+            NDArray b = weights.arrays().get("b");
+            NDArray c = weights.arrays().get("c");
             float keep = 1 - 0.1f * 0.01f;
             float[] ga = a.toFloatArray();
             for (int i = 0; i < 6; i++) {
@@ -71,7 +86,8 @@ class AdamWTest {
             assertEquals(-1.5f, opt.state().firstMoments().get("b").getFloat(0), 1e-7);
             // live: the next step's moments show through the same arrays
             try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                gc.backward(a.sum().add(b.sum()).add(c.sum()));
+                NDList v = weights.forTraining(DataType.FLOAT32);
+                gc.backward(v.get(0).sum().add(v.get(1).sum()).add(v.get(2).sum()));
             }
             opt.step(weights, 0.1);
             assertEquals(0.5f * 1f + 0.5f * 1f, ma.getFloat(1, 2), 1e-6);
@@ -81,18 +97,16 @@ class AdamWTest {
     @Test
     void aNonFiniteGradientIsRefusedBeforeAnythingChanges() {
         try (NDManager m = NDManager.newBaseManager("PyTorch"); AdamW opt = new AdamW(AdamW.Settings.PAPER, m)) {
-            NDArray w = m.create(new float[] {1f, 2f});
-            w.setRequiresGradient(true);
-            Map<String, NDArray> weights = Map.of("w", w);
-            backward(w, 0.5f);
+            FlatWeights weights = single(m, 1f, 2f);
+            backward(weights, 0.5f);
             opt.step(weights, 0.1);
-            float[] after = w.toFloatArray();
+            float[] after = w(weights).toFloatArray();
             try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
                 // d/dw sqrt(w - 1.5) at w = 0.899... is NaN for the first element
-                gc.backward(w.sub(1.5f).sqrt().sum());
+                gc.backward(Scalars.sub(weights.forTraining(DataType.FLOAT32).get(0), 1.5f).sqrt().sum());
             }
             assertThrows(AdamW.NonFiniteGradientsException.class, () -> opt.step(weights, 0.1));
-            assertArrayEquals(after, w.toFloatArray(), 0f);
+            assertArrayEquals(after, w(weights).toFloatArray(), 0f);
             assertEquals(1, opt.steps());
         }
     }
@@ -102,12 +116,11 @@ class AdamWTest {
         // with a zero gradient, coupled (L2) decay would move w by a full Adam step (to 0.9);
         // decoupled decay only shrinks it by lr * wd
         try (NDManager m = NDManager.newBaseManager("PyTorch"); AdamW opt = new AdamW(AdamW.Settings.PAPER, m)) {
-            NDArray w = m.create(new float[] {1f, -2f});
-            w.setRequiresGradient(true);
-            backward(w, 0f);
-            opt.step(Map.of("w", w), 0.1);
-            assertEquals(0.999, w.getFloat(0), 1e-7);
-            assertEquals(-1.998, w.getFloat(1), 1e-7);
+            FlatWeights weights = single(m, 1f, -2f);
+            backward(weights, 0f);
+            opt.step(weights, 0.1);
+            assertEquals(0.999, w(weights).getFloat(0), 1e-7);
+            assertEquals(-1.998, w(weights).getFloat(1), 1e-7);
         }
     }
 
@@ -116,13 +129,13 @@ class AdamWTest {
         // PyTorch's gradient mode is per thread and on by default: a training thread of its own must
         // still be able to update weights in place
         try (NDManager m = NDManager.newBaseManager("PyTorch"); AdamW opt = new AdamW(AdamW.Settings.PAPER, m)) {
-            NDArray w = m.create(new float[] {1f});
-            w.setRequiresGradient(true);
             Throwable[] failure = new Throwable[1];
+            FlatWeights[] made = new FlatWeights[1];
             Thread t = new Thread(() -> {
                 try {
-                    backward(w, 0.5f);
-                    opt.step(Map.of("w", w), 0.1);
+                    made[0] = single(m, 1f);
+                    backward(made[0], 0.5f);
+                    opt.step(made[0], 0.1);
                 } catch (Throwable e) {
                     failure[0] = e;
                 }
@@ -132,18 +145,18 @@ class AdamWTest {
             if (failure[0] != null) {
                 throw new AssertionError(failure[0]);
             }
-            assertEquals(0.899, w.getFloat(0), 1e-6);
+            assertEquals(0.899, w(made[0]).getFloat(0), 1e-6);
         }
     }
 
     @Test
     void gradientsAreZeroAfterAStep() {
         try (NDManager m = NDManager.newBaseManager("PyTorch"); AdamW opt = new AdamW(AdamW.Settings.PAPER, m)) {
-            NDArray w = m.create(new float[] {1f});
-            w.setRequiresGradient(true);
-            backward(w, 3f);
-            opt.step(Map.of("w", w), 0.1);
-            assertEquals(0f, w.getGradient().getFloat(0));
+            FlatWeights weights = single(m, 1f);
+            backward(weights, 3f);
+            assertEquals(3f, weights.gradient().getFloat(0));
+            opt.step(weights, 0.1);
+            assertEquals(0f, weights.gradient().getFloat(0));
         }
     }
 
@@ -152,23 +165,21 @@ class AdamWTest {
         try (NDManager m = NDManager.newBaseManager("PyTorch");
              AdamW straight = new AdamW(AdamW.Settings.PAPER, m);
              AdamW resumed = new AdamW(AdamW.Settings.PAPER, m)) {
-            NDArray a = m.create(new float[] {1f, 2f});
-            NDArray b = m.create(new float[] {1f, 2f});
-            a.setRequiresGradient(true);
-            b.setRequiresGradient(true);
+            FlatWeights a = single(m, 1f, 2f);
+            FlatWeights b = single(m, 1f, 2f);
             backward(a, 0.3f);
-            straight.step(Map.of("w", a), 0.01);
+            straight.step(a, 0.01);
             backward(b, 0.3f);
             AdamW first = new AdamW(AdamW.Settings.PAPER, m);
-            first.step(Map.of("w", b), 0.01);
-            resumed.restore(first.state(), Map.of("w", b));
+            first.step(b, 0.01);
+            resumed.restore(first.state(), b);
             first.close();
             backward(a, -0.7f);
-            straight.step(Map.of("w", a), 0.01);
+            straight.step(a, 0.01);
             backward(b, -0.7f);
-            resumed.step(Map.of("w", b), 0.01);
-            assertEquals(a.getFloat(0), b.getFloat(0));
-            assertEquals(a.getFloat(1), b.getFloat(1));
+            resumed.step(b, 0.01);
+            assertEquals(w(a).getFloat(0), w(b).getFloat(0));
+            assertEquals(w(a).getFloat(1), w(b).getFloat(1));
         }
     }
 }

@@ -50,12 +50,12 @@ class DataParallelTest {
             Map<String, float[]> averaged = new LinkedHashMap<>();
             try (NDScope scope = new NDScope()) {
                 step.generatorPhase(List.of(single), List.of(new DeviceBatch(batch, root)), one);
-                Replica.trainable(single.generatorParameters).forEach((k, v) -> full.put(k, v.getGradient().toFloatArray()));
+                single.generatorWeights.gradients().forEach((k, v) -> full.put(k, v.toFloatArray()));
                 step.generatorPhase(List.of(a, b), List.of(new DeviceBatch(batch.subList(0, 2), root),
                         new DeviceBatch(batch.subList(2, 4), root)), two);
-                Replica.trainable(a.generatorParameters).forEach((k, v) -> averaged.put(k, v.getGradient().toFloatArray()));
+                a.generatorWeights.gradients().forEach((k, v) -> averaged.put(k, v.toFloatArray()));
                 // the second replica handed its share over and holds no gradient any more
-                NDArray left = Replica.trainable(b.generatorParameters).values().iterator().next().getGradient();
+                NDArray left = b.generatorWeights.gradient();
                 assertEquals(0f, left.abs().sum().getFloat());
             }
             assertEquals(one.get("g_total"), two.get("g_total"), 1e-5 * Math.abs(one.get("g_total")));
