@@ -11,7 +11,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.List;
-import org.megaportraits.nn.tensor.MixedPrecision;
+import org.megaportraits.nn.tensor.FrozenCasts;
 
 /**
  * Base of the face-api networks: parameters created from TensorFlow.js tensors (converted from
@@ -24,6 +24,7 @@ import org.megaportraits.nn.tensor.MixedPrecision;
 public abstract class FaceApiBlock extends AbstractBlock {
 
     private final List<Parameter> own = new ArrayList<>();
+    private final FrozenCasts casts = new FrozenCasts();
 
     /** A frozen parameter holding {@code values} (already in PyTorch layout) on {@code manager}. */
     protected final Parameter parameter(NDManager manager, String name, float[] values, Shape shape) {
@@ -35,9 +36,12 @@ public abstract class FaceApiBlock extends AbstractBlock {
         return p;
     }
 
-    /** The value of a parameter on the device and in the floating type of {@code like} (see {@link MixedPrecision}). */
-    protected static NDArray value(ParameterStore ps, Parameter p, NDArray like, boolean training) {
-        return MixedPrecision.asTypeOf(ps.getValue(p, like.getDevice(), training), like);
+    /**
+     * The value of a parameter on the device and in the floating type of {@code like}: the weights
+     * are frozen, so each type's copy is made once (see {@link FrozenCasts}).
+     */
+    protected final NDArray value(ParameterStore ps, Parameter p, NDArray like, boolean training) {
+        return casts.like(ps.getValue(p, like.getDevice(), training), like);
     }
 
     /**

@@ -79,7 +79,7 @@ public final class FaceLandmark68Net extends FaceApiBlock {
         return new FaceLandmark68Net(manager, pkg.weights(MANIFEST));
     }
 
-    private static NDArray apply(ParameterStore ps, Sep s, NDArray x, int stride, boolean training) {
+    private NDArray apply(ParameterStore ps, Sep s, NDArray x, int stride, boolean training) {
         NDArray bias = value(ps, s.bias, x, training);
         if (s.depthwise == null) {
             return conv(x, value(ps, s.pointwise, x, training), bias, stride, true, 1);

@@ -86,11 +86,11 @@ public final class FaceRecognitionNet extends FaceApiBlock {
                 parameter(m, prefix + ".bias", folded, new Shape(folded.length)));
     }
 
-    private static NDArray apply(ParameterStore ps, Conv c, NDArray x, int stride, boolean same, boolean training) {
+    private NDArray apply(ParameterStore ps, Conv c, NDArray x, int stride, boolean same, boolean training) {
         return conv(x, value(ps, c.weight, x, training), value(ps, c.bias, x, training), stride, same, 1);
     }
 
-    private static NDArray residual(ParameterStore ps, Conv[] c, NDArray x, boolean training) {
+    private NDArray residual(ParameterStore ps, Conv[] c, NDArray x, boolean training) {
         NDArray out = Activation.relu(apply(ps, c[0], x, 1, true, training));
         out = apply(ps, c[1], out, 1, true, training);
         return Activation.relu(out.add(x));
@@ -101,7 +101,7 @@ public final class FaceRecognitionNet extends FaceApiBlock {
      * average pool; where the two differ by a pixel (odd sizes) the conv path gets a zero row and
      * column at the end, and new channels of the shortcut are zeros.
      */
-    private static NDArray residualDown(ParameterStore ps, Conv[] c, NDArray x, boolean training) {
+    private NDArray residualDown(ParameterStore ps, Conv[] c, NDArray x, boolean training) {
         NDArray out = Activation.relu(apply(ps, c[0], x, 2, false, training));
         out = apply(ps, c[1], out, 1, true, training);
         NDArray pooled = Pool.avgPool2d(x, new Shape(2, 2), new Shape(2, 2), new Shape(0, 0), false, false);

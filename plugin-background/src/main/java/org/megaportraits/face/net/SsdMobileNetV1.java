@@ -115,7 +115,7 @@ public final class SsdMobileNetV1 extends FaceApiBlock {
         return false;
     }
 
-    private static NDArray apply(ParameterStore ps, Conv c, NDArray x, boolean training) {
+    private NDArray apply(ParameterStore ps, Conv c, NDArray x, boolean training) {
         return conv(x, value(ps, c.weight, x, training), value(ps, c.bias, x, training), c.stride, true, c.groups);
     }
 

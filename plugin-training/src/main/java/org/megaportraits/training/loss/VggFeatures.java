@@ -10,7 +10,7 @@ import ai.djl.nn.pooling.Pool;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.megaportraits.nn.tensor.MixedPrecision;
+import org.megaportraits.nn.tensor.FrozenCasts;
 import org.megaportraits.nn.weights.WeightsFile;
 import org.megaportraits.sdk.ModelUnavailableException;
 import org.megaportraits.nn.tensor.Scalars;
@@ -35,6 +35,8 @@ public final class VggFeatures implements FeatureNetwork {
     private final NDManager manager;
     private final int[] layout;
     private final List<NDArray[]> convs = new ArrayList<>();
+    /** The weights on the images' device and in their type (mixed precision computes in bf16), made once. */
+    private final FrozenCasts casts = new FrozenCasts();
 
     private VggFeatures(String name, NDManager manager, int[] layout) {
         this.name = name;
@@ -109,7 +111,7 @@ public final class VggFeatures implements FeatureNetwork {
                 continue;
             }
             NDArray[] c = convs.get(conv++);
-            x = Activation.relu(Conv2d.conv2d(x, weightOn(c[0], x), weightOn(c[1], x), new Shape(1, 1), new Shape(1, 1),
+            x = Activation.relu(Conv2d.conv2d(x, casts.like(c[0], x), casts.like(c[1], x), new Shape(1, 1), new Shape(1, 1),
                     new Shape(1, 1), 1).singletonOrThrow());
             if (firstAfterPool) {
                 out.add(x);
@@ -117,11 +119,6 @@ public final class VggFeatures implements FeatureNetwork {
             }
         }
         return out;
-    }
-
-    /** {@code w} on the device and in the floating type of {@code like} (mixed precision computes in bf16). */
-    private static NDArray weightOn(NDArray w, NDArray like) {
-        return MixedPrecision.asTypeOf(w.getDevice().equals(like.getDevice()) ? w : w.toDevice(like.getDevice(), false), like);
     }
 
     @Override

@@ -151,9 +151,10 @@ final class Stage1Step {
                 replica.store.beginTraining(shards.get(r).source.getDataType(), replica.generatorWeights,
                         replica.discriminatorWeights);
                 Forward f = generatorForward(replica, shards.get(r));
+                mark(profile, "generator forward", f::prediction);
                 forwards.add(f);
                 double share = (double) shards.get(r).size / total;
-                NDArray part = generatorLosses(replicas.get(r), shards.get(r), f, share, values);
+                NDArray part = generatorLosses(replicas.get(r), shards.get(r), f, share, values, profile);
                 part = Scalars.mul(onto(part, master), share);
                 loss = loss == null ? part : loss.add(part);
             }
@@ -163,7 +164,7 @@ final class Stage1Step {
                 loss = loss.add(Scalars.mul(c, w.cycle()));
             }
             values.add("g_total", loss, 1);
-            mark(profile, "generator forward and losses", () -> null);
+            mark(profile, "loss: cycle and sum", () -> null);
             gc.backward(loss);
         }
         mark(profile, "generator backward", () -> master.generatorWeights.gradient());
@@ -204,24 +205,30 @@ final class Stage1Step {
     }
 
     /** The per-shard terms (each a mean over the shard), weighted and summed; logs each raw term. */
-    private NDArray generatorLosses(Replica r, DeviceBatch b, Forward f, double share, PendingValues values) {
+    private NDArray generatorLosses(Replica r, DeviceBatch b, Forward f, double share, PendingValues values,
+                                    StepProfile profile) {
         NDArray p = f.foregroundPrediction;
         NDArray t = f.target;
         NDArray total = null;
         NDArray l1 = fp32(p.sub(t).abs().mean());
         values.add("l1_foreground", l1, share);
+        // (each mark waits for everything queued so far: any array will do)
+        mark(profile, "loss: foreground L1", () -> l1);
         LossNetworks n = r.losses;
         if (w.l1() > 0) {
             total = Scalars.mul(l1, w.l1());
         }
         if (n.vgg != null) {
             total = sum(total, term(values, "g_vgg", n.vgg.loss(p, t), w.vgg(), share));
+            mark(profile, "loss: perceptual (VGG19)", () -> l1);
         }
         if (n.identity != null) {
             total = sum(total, term(values, "g_identity", n.identity.loss(p, t, b.driverLandmarks), w.identity(), share));
+            mark(profile, "loss: identity", () -> l1);
         }
         if (n.gaze != null) {
             total = sum(total, term(values, "g_gaze", n.gaze.loss(p, t, b.driverLandmarks), w.gaze(), share));
+            mark(profile, "loss: gaze", () -> l1);
         }
         if (w.adversarial() > 0 || w.featureMatching() > 0) {
             MultiScaleDiscriminator.Judgement fake = r.discriminator.judge(r.store, p, true);
@@ -234,6 +241,7 @@ final class Stage1Step {
                         FeatureMatchingLoss.loss(real.features(), fake.features()), w.featureMatching(), share));
             }
         }
+        mark(profile, "loss: adversarial and feature matching", () -> l1);
         if (total == null) {
             // every term is off: train on the foreground L1 alone
             total = l1;
