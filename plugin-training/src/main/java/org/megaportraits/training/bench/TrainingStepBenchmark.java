@@ -105,7 +105,7 @@ public final class TrainingStepBenchmark {
                     options.device()), LossLog.read(work.resolve("run-" + b + "/losses.jsonl")).get("g_total").stream()
                     .map(p -> String.format(Locale.ROOT, "%.4f", p[1])).toList());
             if (StepProfile.enabled()) {
-                // booked over warm-up and timed steps alike; each phase waits for the device before it ends
+                // booked over the timed steps; each phase waits for the device before it ends
                 StringBuilder phases = new StringBuilder("batch " + b + ": mean seconds by phase (synchronised):");
                 StepProfile.meanSeconds().forEach((k, v) -> phases.append(String.format(Locale.ROOT, " %s %.3f;", k, v)));
                 System.out.println(phases);
