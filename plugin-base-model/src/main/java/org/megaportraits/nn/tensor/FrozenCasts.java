@@ -54,6 +54,8 @@ public final class FrozenCasts {
                 // kept beyond any scope the first caller runs in; freed with the weight's manager
                 NDScope.unregister(c);
                 c.attach(w.getManager());
+                // copies of weights whose manager has closed since (a store's per-call mirror, say) go
+                copies.values().removeIf(NDArray::isReleased);
                 copies.put(key, c);
             }
             return c;

@@ -22,17 +22,6 @@ public final class ParameterValues {
         return Collections.unmodifiableMap(out);
     }
 
-    /** The arrays of the trainable parameters (buffers excluded), by name. */
-    public static Map<String, NDArray> trainable(Map<String, Parameter> params) {
-        Map<String, NDArray> out = new LinkedHashMap<>();
-        params.forEach((k, p) -> {
-            if (p.requiresGradient()) {
-                out.put(k, p.getArray());
-            }
-        });
-        return Collections.unmodifiableMap(out);
-    }
-
     /**
      * Overwrites every parameter and buffer with the same-named value, in place (call outside
      * gradient recording); values may live on another device.

@@ -69,11 +69,6 @@ final class Replica implements AutoCloseable {
         }
     }
 
-    /** The arrays of the trainable parameters (buffers excluded), by name. */
-    static Map<String, NDArray> trainable(Map<String, Parameter> params) {
-        return ParameterValues.trainable(params);
-    }
-
     /** The arrays of every parameter and buffer, by name. */
     static Map<String, NDArray> arrays(Map<String, Parameter> params) {
         return ParameterValues.arrays(params);
