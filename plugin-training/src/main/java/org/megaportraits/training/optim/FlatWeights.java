@@ -229,14 +229,7 @@ public final class FlatWeights implements AutoCloseable {
     }
 
     /** Initialises a parameter by writing its initial values into its slice and handing the slice over. */
-    private static final class IntoSlot implements Initializer {
-        private final Initializer initial;
-        private final NDArray slot;
-
-        IntoSlot(Initializer initial, NDArray slot) {
-            this.initial = initial;
-            this.slot = slot;
-        }
+    private record IntoSlot(Initializer initial, NDArray slot) implements Initializer {
 
         @Override
         public NDArray initialize(NDManager manager, Shape shape, DataType dataType) {
