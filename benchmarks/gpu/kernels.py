@@ -88,6 +88,75 @@ def norms():
             line(f"GN {name} {tuple(s)}", ms, f"{gb / ms * 1e3:7.1f} GB/s of one map pass  rel.err {err:.1e}")
 
 
+def group_norm_batch(x, groups, running):
+    """Group norm as a training-mode batch norm over (1, N * groups, rest): one channel per group."""
+    s = x.shape
+    r = x.reshape(1, s[0] * groups, -1)
+    return F.batch_norm(r, running[0], running[1], None, None, True, 0.0, 1e-5).reshape(s)
+
+
+def norms_training():
+    """Forward and backward of group norm + affine + relu at the stage-1 training shapes (2n = 8)."""
+    shapes = [(8, 64, 512, 512), (8, 128, 256, 256), (8, 512, 64, 64), (8, 96, 16, 64, 64), (8, 32, 16, 64, 64),
+              (8, 384, 4, 16, 16)]
+    for s in shapes:
+        x0 = torch.randn(s, device=dev, dtype=bf)
+        gamma = torch.randn(s[1], device=dev, dtype=bf)
+        beta = torch.randn(s[1], device=dev, dtype=bf)
+        pc = (1, s[1]) + (1,) * (len(s) - 2)
+        running = (torch.zeros(s[0] * 32, device=dev, dtype=bf), torch.ones(s[0] * 32, device=dev, dtype=bf))
+        gy = torch.randn(s, device=dev, dtype=bf)
+        ref_x = x0.float().requires_grad_()
+        ref = F.relu(F.group_norm(ref_x, 32) * gamma.float().view(pc) + beta.float().view(pc))
+        ref.backward(gy.float())
+        for name, norm in [
+            ("layer_norm rows (Java now)", lambda x: group_norm_layer(x, 32)),
+            ("batch_norm over (1, N*G, rest)", lambda x: group_norm_batch(x, 32, running)),
+            ("chain fp32", lambda x: group_norm_chain(x, 32)),
+            ("torch group_norm (not reachable)", lambda x: F.group_norm(x, 32)),
+        ]:
+            x = x0.clone().requires_grad_()
+
+            def fwd():
+                return F.relu(norm(x) * gamma.view(pc) + beta.view(pc))
+
+            def both():
+                x.grad = None
+                fwd().backward(gy)
+
+            f_ms = bench(lambda: fwd(), reps=10)
+            fb_ms = bench(both, reps=10)
+            out = fwd()
+            both()
+            err = ((out.float() - ref).norm() / ref.norm()).item()
+            gerr = ((x.grad.float() - ref_x.grad).norm() / ref_x.grad.norm()).item()
+            line(f"GN train {name} {tuple(s)}", fb_ms, f"fwd {f_ms:7.3f} ms  rel.err {err:.1e}  grad rel.err {gerr:.1e}")
+
+
+def upsample_2x(x, antialias):
+    """Resample.upsampleLinear's factor-2 bilinear kernel (DJL always asks for antialias)."""
+    return F.interpolate(x, scale_factor=2, mode="bilinear", align_corners=False, antialias=antialias)
+
+
+def upsamples_training():
+    """Forward and backward of factor-2 bilinear up-sampling at decoder shapes of the training batch (2n = 8)."""
+    for s in [(8, 512, 64, 64), (8, 256, 128, 128), (8, 128, 256, 256), (8, 384 * 4, 16, 16)]:
+        x0 = torch.randn(s, device=dev, dtype=bf)
+        gy = torch.randn((s[0], s[1], 2 * s[2], 2 * s[3]), device=dev, dtype=bf)
+        ref = upsample_2x(x0.float(), False)
+        for name, aa in [("antialiased (DJL's only bilinear)", True), ("plain (not reachable)", False)]:
+            x = x0.clone().requires_grad_()
+
+            def both():
+                x.grad = None
+                upsample_2x(x, aa).backward(gy)
+
+            f_ms = bench(lambda: upsample_2x(x0, aa), reps=10)
+            fb_ms = bench(both, reps=10)
+            err = ((upsample_2x(x0, aa).float() - ref).norm() / ref.norm()).item()
+            line(f"upsample x2 train {name} {tuple(s)}", fb_ms, f"fwd {f_ms:7.3f} ms  rel.err {err:.1e}")
+
+
 def smooth_grid(n, d, h, w, amount=0.05, gen=None):
     """Identity grid plus smooth offsets and a small rotation, like the model's warps."""
     zs = torch.linspace(-1 + 1 / d, 1 - 1 / d, d, device=dev)
@@ -200,7 +269,7 @@ def convs():
 if __name__ == "__main__":
     print(torch.__version__, torch.cuda.get_device_name(), flush=True)
     torch.manual_seed(0)
-    ceilings()
-    norms()
-    samplers()
-    convs()
+    only = [a[len("--only="):] for a in sys.argv if a.startswith("--only=")]
+    for section in [ceilings, norms, norms_training, upsamples_training, samplers, convs]:
+        if not only or section.__name__ in only:
+            section()

@@ -31,7 +31,7 @@ public final class BaseGenerator extends NetworkBlock {
     private final WarpingGenerator warpToDriver;
     private final CanonicalVolumeNet canonical;
     private final ImageDecoder decoder;
-    private GridSampler.Strategy sampler = GridSampler.Strategy.FUSED;
+    private GridSampler.Strategy sampler = GridSampler.Strategy.NATIVE;
 
     /** The generator of a (validated) configuration; parameters are declared, not yet initialised. */
     public BaseGenerator(BaseModelConfig cfg) {

@@ -5,13 +5,15 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import org.megaportraits.nn.tensor.TorchOps;
 
 /**
  * Group normalisation (Wu and He 2018), which the paper uses instead of batch normalisation
  * everywhere: channels split into groups, each group of each sample normalised over its channels
  * and positions, then a per-channel scale {@code gamma} and shift {@code beta}. Works on 2D and 3D
  * feature maps alike and behaves the same in training and inference. Statistics are taken in fp32
- * for half-precision inputs.
+ * for half-precision inputs. PyTorch's {@code group_norm} does normalisation and affine part in one
+ * kernel each way (see {@link TorchOps}).
  */
 public final class GroupNorm extends NetworkBlock {
 
@@ -41,8 +43,8 @@ public final class GroupNorm extends NetworkBlock {
         NDArray x = inputs.singletonOrThrow();
         NDArray g = valueFor(store, gamma, x, training);
         NDArray b = valueFor(store, beta, x, training);
-        Shape perChannel = perChannel(x.getShape(), 1);
-        return new NDList(normalize(x, groups).mul(g.reshape(perChannel)).add(b.reshape(perChannel)));
+        checkGroups((int) x.getShape().get(1), groups);
+        return new NDList(TorchOps.groupNorm(x, groups, g, b, EPS));
     }
 
     /** The shape (n, C, 1, ...) that broadcasts a per-channel value over a feature map. */
@@ -54,14 +56,9 @@ public final class GroupNorm extends NetworkBlock {
         return new Shape(s);
     }
 
-    /**
-     * {@code x} (N, C, ...) normalised per sample and group, without affine part; same type as x.
-     * One layer-norm kernel over rows of (C / groups) x positions values (see {@link RowNorm}),
-     * not the dozen kernels and fp32 copies of the whole map of the textbook chain.
-     */
+    /** {@code x} (N, C, ...) normalised per sample and group, without affine part; same type as x. */
     public static NDArray normalize(NDArray x, int groups) {
-        Shape s = x.getShape();
-        checkGroups((int) s.get(1), groups);
-        return RowNorm.normalize(x.reshape(s.get(0), groups, s.size() / (s.get(0) * groups)), EPS).reshape(s);
+        checkGroups((int) x.getShape().get(1), groups);
+        return TorchOps.groupNorm(x, groups, null, null, EPS);
     }
 }

@@ -1,0 +1,260 @@
+package org.megaportraits.nn.tensor;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValueUtils;
+import ai.djl.pytorch.jni.JniUtils;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * PyTorch operators that DJL 0.36's Java API does not reach, called through a TorchScript module
+ * written here: group normalisation ({@code torch.group_norm}: statistics and affine part in one
+ * kernel, forward and backward), linear up-sampling without DJL's forced antialiasing (whose
+ * backward kernel was 4-5x slower on an H100), and trilinear grid sampling ({@code grid_sampler_3d}:
+ * one kernel instead of the gathers and index arithmetic of {@code nn.warp.GridSampler}).
+ *
+ * <p>The module holds no weights. Its source is generated below and packed, with a two-line
+ * pickle of the module object, into the zip archive {@code torch::jit::load} reads; DJL's JNI
+ * loads it from memory once per process. Calls go through DJL's training-capable module call, so
+ * autograd records them like any other operation: gradients flow to every tensor argument. The
+ * results belong to the first argument's manager, as with DJL's own operators. A call costs about
+ * 15 µs of host time (interpreter and JNI), no device synchronisation.
+ *
+ * <p>Half-precision arrays on the CPU are computed in fp32 and cast back (PyTorch's CPU kernels
+ * lack some half-precision versions).
+ */
+public final class TorchOps {
+
+    /** Names DJL's module call reads as plain tensors (others carry list, tuple or method markers). */
+    private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9_\\-]*");
+
+    private TorchOps() {
+    }
+
+    /**
+     * Group normalisation of {@code x} (N, C, ...) in {@code groups} groups, each sample and group
+     * shifted to mean 0 and divided by its standard deviation ({@code eps} added to the variance),
+     * then scaled by {@code gamma} and shifted by {@code beta} per channel (either may be null).
+     */
+    public static NDArray groupNorm(NDArray x, int groups, NDArray gamma, NDArray beta, float eps) {
+        if ((gamma == null) != (beta == null)) {
+            throw new IllegalArgumentException("group norm needs both gamma and beta, or neither");
+        }
+        if (needsUpcast(x)) {
+            DataType t = x.getDataType();
+            NDArray g = gamma == null ? null : MixedPrecision.cast(gamma, DataType.FLOAT32);
+            NDArray b = beta == null ? null : MixedPrecision.cast(beta, DataType.FLOAT32);
+            return MixedPrecision.cast(groupNorm(MixedPrecision.cast(x, DataType.FLOAT32), groups, g, b, eps), t);
+        }
+        if (gamma == null) {
+            return call("group_norm", x, Numbers.of((long) groups), Numbers.of((double) eps));
+        }
+        return call("group_norm_affine", x, Numbers.of((long) groups), Numbers.of((double) eps), gamma, beta);
+    }
+
+    /**
+     * Linear interpolation of {@code x} (N, C, H, W) or (N, C, D, H, W) by a factor 1 or 2 per
+     * spatial axis, with PyTorch's {@code align_corners=False} sample points (output 2i a quarter
+     * pixel before input i, edges clamped): {@code upsample_bilinear2d} / {@code upsample_trilinear3d}.
+     */
+    public static NDArray upsampleLinear(NDArray x, int... factors) {
+        if (factors.length != 2 && factors.length != 3 || x.getShape().dimension() != factors.length + 2) {
+            throw new IllegalArgumentException("need 2 or 3 factors for a 4D or 5D array, got "
+                    + factors.length + " for " + x.getShape());
+        }
+        for (int f : factors) {
+            if (f != 1 && f != 2) {
+                throw new IllegalArgumentException("linear up-sampling supports factors 1 and 2, not " + f);
+            }
+        }
+        if (needsUpcast(x)) {
+            return MixedPrecision.cast(upsampleLinear(MixedPrecision.cast(x, DataType.FLOAT32), factors), x.getDataType());
+        }
+        return call(Source.linearMethod(factors), x);
+    }
+
+    /**
+     * Samples {@code volume} (Nv, C, D, H, W), Nv = 1 or N, at {@code grid} (N, Do, Ho, Wo, 3) of
+     * (x, y, z) in [-1, 1], as {@code grid_sample(mode='bilinear', padding_mode='zeros',
+     * align_corners=False)}. Coordinates and interpolation run in fp32 for half-precision inputs
+     * (a bf16 grid is 1/8 voxel coarse at 64 voxels); the result has the volume's type.
+     */
+    public static NDArray gridSample3d(NDArray volume, NDArray grid) {
+        return call("grid_sample_3d", volume, grid);
+    }
+
+    private static boolean needsUpcast(NDArray x) {
+        DataType t = x.getDataType();
+        return (t == DataType.FLOAT16 || t == DataType.BFLOAT16) && !x.getDevice().isGpu();
+    }
+
+    /** Runs a method of the module; the result joins {@code first}'s manager. */
+    private static NDArray call(String method, NDArray first, NDArray... rest) {
+        NDList in = new NDList(rest.length + 2);
+        in.add(plain(first));
+        // DJL picks the method from an array so named; it is not passed to the method
+        in.add(Module.tag(method));
+        for (NDArray a : rest) {
+            in.add(plain(a));
+        }
+        return IValueUtils.forward(Module.BLOCK, in, true).singletonOrThrow();
+    }
+
+    /** The array, or an unnamed view of it when its name would read as a list, tuple or map marker. */
+    private static NDArray plain(NDArray a) {
+        String name = a.getName();
+        return name == null || PLAIN_NAME.matcher(name).matches() ? a : a.reshape(a.getShape());
+    }
+
+    /** An array made to be cached: out of any NDScope open on this thread (which would close it). */
+    private static NDArray kept(NDArray a) {
+        NDScope.unregister(a);
+        return a;
+    }
+
+    /** Zero-dimensional CPU arrays for the integer and float arguments, made once per value. */
+    private static final class Numbers {
+        private static final Map<Object, NDArray> CACHE = new ConcurrentHashMap<>();
+
+        static NDArray of(long v) {
+            return CACHE.computeIfAbsent(v, k -> kept(Module.MANAGER.full(new Shape(), v, DataType.INT64)));
+        }
+
+        static NDArray of(double v) {
+            return CACHE.computeIfAbsent(v, k -> kept(Module.MANAGER.full(new Shape(), (float) v, DataType.FLOAT64)));
+        }
+    }
+
+    /** The loaded module, once per process (it holds no tensors, so one serves every device). */
+    private static final class Module {
+        static final NDManager MANAGER = NDManager.newBaseManager(Device.cpu(), Devices.ENGINE);
+        static final PtSymbolBlock BLOCK = load();
+        private static final Map<String, NDArray> TAGS = new ConcurrentHashMap<>();
+
+        static NDArray tag(String method) {
+            return TAGS.computeIfAbsent(method, m -> {
+                NDArray t = kept(MANAGER.zeros(new Shape()));
+                t.setName("module_method:" + m);
+                return t;
+            });
+        }
+
+        private static PtSymbolBlock load() {
+            byte[] archive = Source.archive();
+            try {
+                return JniUtils.loadModule((PtNDManager) MANAGER, new ByteArrayInputStream(archive), false, false);
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not load the TorchScript operator module", e);
+            }
+        }
+    }
+
+    /** The module's TorchScript source and the archive around it. */
+    static final class Source {
+        private static final String CLASS = "Ops";
+
+        private Source() {
+        }
+
+        static String linearMethod(int... factors) {
+            StringBuilder b = new StringBuilder("linear");
+            for (int f : factors) {
+                b.append('_').append(f);
+            }
+            return b.toString();
+        }
+
+        /** The class as {@code torch.jit.save} writes its code: a module with no parameters and one method per operator. */
+        static String code() {
+            String self = "self: __torch__." + CLASS;
+            StringBuilder s = new StringBuilder();
+            s.append("class ").append(CLASS).append("(Module):\n");
+            s.append("  __parameters__ = []\n");
+            s.append("  __buffers__ = []\n");
+            s.append("  training : bool\n");
+            s.append("  def forward(").append(self).append(", x: Tensor) -> Tensor:\n");
+            s.append("    return x\n");
+            s.append("  def group_norm(").append(self).append(", x: Tensor, groups: Tensor, eps: Tensor) -> Tensor:\n");
+            s.append("    return torch.group_norm(x, int(groups), None, None, float(eps))\n");
+            s.append("  def group_norm_affine(").append(self)
+                    .append(", x: Tensor, groups: Tensor, eps: Tensor, weight: Tensor, bias: Tensor) -> Tensor:\n");
+            s.append("    return torch.group_norm(x, int(groups), weight, bias, float(eps))\n");
+            s.append("  def grid_sample_3d(").append(self).append(", volume: Tensor, grid: Tensor) -> Tensor:\n");
+            s.append("    t = torch.promote_types(torch.promote_types(volume.dtype, grid.dtype), 6)\n"); // 6: float32
+            s.append("    v = volume.to(t).expand([grid.size(0), -1, -1, -1, -1])\n");
+            s.append("    return torch.grid_sampler(v, grid.to(t), 0, 0, False).to(volume.dtype)\n");
+            for (int d = 2; d <= 3; d++) {
+                for (int mask = 1; mask < (1 << d); mask++) {
+                    int[] f = new int[d];
+                    StringBuilder scales = new StringBuilder();
+                    for (int i = 0; i < d; i++) {
+                        f[i] = (mask >> (d - 1 - i) & 1) == 1 ? 2 : 1;
+                        scales.append(i == 0 ? "" : ", ").append(f[i]).append(".");
+                    }
+                    s.append("  def ").append(linearMethod(f)).append("(").append(self).append(", x: Tensor) -> Tensor:\n");
+                    s.append("    return torch.").append(d == 2 ? "upsample_bilinear2d" : "upsample_trilinear3d")
+                            .append("(x, None, False, [").append(scales).append("])\n");
+                }
+            }
+            return s.toString();
+        }
+
+        /**
+         * The zip {@code torch::jit::load} reads: the code, the module object pickled (protocol 2:
+         * an instance of the class with {@code training = True}), an empty constants table, and
+         * the format version (3: no operator in the code has a versioned upgrader).
+         */
+        static byte[] archive() {
+            try {
+                ByteArrayOutputStream pickle = new ByteArrayOutputStream();
+                pickle.write(new byte[] {(byte) 0x80, 2}); // PROTO 2
+                pickle.write(("c__torch__\n" + CLASS + "\n").getBytes(StandardCharsets.US_ASCII)); // GLOBAL
+                pickle.write(new byte[] {')', (byte) 0x81, '}'}); // EMPTY_TUPLE NEWOBJ EMPTY_DICT
+                byte[] key = "training".getBytes(StandardCharsets.US_ASCII);
+                pickle.write(new byte[] {'X', (byte) key.length, 0, 0, 0}); // BINUNICODE
+                pickle.write(key);
+                pickle.write(new byte[] {(byte) 0x88, 's', 'b', '.'}); // NEWTRUE SETITEM BUILD STOP
+                ByteArrayOutputStream zip = new ByteArrayOutputStream();
+                try (ZipOutputStream z = new ZipOutputStream(zip)) {
+                    stored(z, "ops/data.pkl", pickle.toByteArray());
+                    stored(z, "ops/code/__torch__.py", code().getBytes(StandardCharsets.UTF_8));
+                    stored(z, "ops/constants.pkl", new byte[] {(byte) 0x80, 2, ')', '.'});
+                    stored(z, "ops/version", "3\n".getBytes(StandardCharsets.US_ASCII));
+                }
+                return zip.toByteArray();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        private static void stored(ZipOutputStream z, String name, byte[] data) throws IOException {
+            ZipEntry e = new ZipEntry(name);
+            e.setMethod(ZipEntry.STORED);
+            e.setSize(data.length);
+            e.setCompressedSize(data.length);
+            CRC32 crc = new CRC32();
+            crc.update(data);
+            e.setCrc(crc.getValue());
+            z.putNextEntry(e);
+            z.write(data);
+            z.closeEntry();
+        }
+    }
+}
