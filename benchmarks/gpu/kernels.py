@@ -144,17 +144,104 @@ def upsamples_training():
         x0 = torch.randn(s, device=dev, dtype=bf)
         gy = torch.randn((s[0], s[1], 2 * s[2], 2 * s[3]), device=dev, dtype=bf)
         ref = upsample_2x(x0.float(), False)
-        for name, aa in [("antialiased (DJL's only bilinear)", True), ("plain (not reachable)", False)]:
+        for name, fn in [("antialiased (DJL's only bilinear)", lambda v: upsample_2x(v, True)),
+                         ("plain bilinear kernel", lambda v: upsample_2x(v, False)),
+                         ("two matrix products", upsample_by_matmul)]:
             x = x0.clone().requires_grad_()
 
             def both():
                 x.grad = None
-                upsample_2x(x, aa).backward(gy)
+                fn(x).backward(gy)
 
-            f_ms = bench(lambda: upsample_2x(x0, aa), reps=10)
+            f_ms = bench(lambda: fn(x0), reps=10)
             fb_ms = bench(both, reps=10)
-            err = ((upsample_2x(x0, aa).float() - ref).norm() / ref.norm()).item()
+            err = ((fn(x0).float() - ref).norm() / ref.norm()).item()
             line(f"upsample x2 train {name} {tuple(s)}", fb_ms, f"fwd {f_ms:7.3f} ms  rel.err {err:.1e}")
+    for s in [(8, 512, 2, 8, 8), (8, 384, 4, 16, 16), (8, 192, 8, 32, 32), (8, 64, 8, 32, 32)]:
+        x0 = torch.randn(s, device=dev, dtype=bf)
+        gy = torch.randn((s[0], s[1], 2 * s[2], 2 * s[3], 2 * s[4]), device=dev, dtype=bf)
+        ref = F.interpolate(x0.float(), scale_factor=2, mode="trilinear", align_corners=False)
+        for name, fn in [("trilinear kernel", lambda v: F.interpolate(v, scale_factor=2, mode="trilinear", align_corners=False)),
+                         ("depth then height-width, 2D kernels", upsample_3d_by_2d),
+                         ("three matrix products", upsample_by_matmul)]:
+            x = x0.clone().requires_grad_()
+
+            def both():
+                x.grad = None
+                fn(x).backward(gy)
+
+            err = ((fn(x0).float() - ref).norm() / ref.norm()).item()
+            line(f"upsample 3D x2 train {name} {tuple(s)}", bench(both, reps=10), f"fwd {bench(lambda: fn(x0), reps=10):7.3f} ms  rel.err {err:.1e}")
+
+
+def doubling_matrix(n, like):
+    """(2n, n): linear doubling of one axis with half-pixel centres and clamped edges, as a matrix."""
+    eye = torch.eye(n, dtype=like.dtype, device=like.device).unsqueeze(0)
+    return F.interpolate(eye, scale_factor=2, mode="linear", align_corners=False)[0].t()
+
+
+def upsample_by_matmul(x):
+    """Linear doubling of every spatial axis as one batched matrix product per axis (no atomics)."""
+    s = list(x.shape)
+    y = x
+    for a in range(2, len(s)):
+        u = doubling_matrix(s[a], x)
+        lead = 1
+        for d in s[:a]:
+            lead *= d
+        trail = 1
+        for d in s[a + 1:]:
+            trail *= d
+        if trail == 1:
+            y = y.reshape(lead, s[a]) @ u.t()
+        else:
+            y = torch.matmul(u, y.reshape(lead, s[a], trail))
+        s[a] *= 2
+        y = y.reshape(s)
+    return y
+
+
+def upsample_3d_by_2d(x):
+    """Trilinear doubling as two bilinear passes: depth on the view (N, C, D, H*W), then (N, C*D, H, W)."""
+    n, c, d, h, w = x.shape
+    y = F.interpolate(x.reshape(n, c, d, h * w), size=(2 * d, h * w), mode="bilinear", align_corners=False)
+    y = F.interpolate(y.reshape(n, c * 2 * d, h, w), scale_factor=2, mode="bilinear", align_corners=False)
+    return y.reshape(n, c, 2 * d, 2 * h, 2 * w)
+
+
+def layouts_training():
+    """A residual pair (conv, group norm, relu, conv, group norm, relu) forward and backward in bf16 at
+    training shapes, channels-first against channels-last activations (weights stay channels-first,
+    as DJL keeps them): whether the whole chain, norms included, keeps the faster layout."""
+    torch.backends.cudnn.benchmark = True
+    for s in [(8, 512, 64, 64), (8, 256, 128, 128), (8, 128, 256, 256), (8, 64, 512, 512), (8, 96, 16, 64, 64)]:
+        c = s[1]
+        k = (3,) * (len(s) - 2)
+        conv = F.conv2d if len(s) == 4 else F.conv3d
+        w1 = (torch.randn((c, c) + k, device=dev, dtype=bf) * 0.02).requires_grad_()
+        w2 = (torch.randn((c, c) + k, device=dev, dtype=bf) * 0.02).requires_grad_()
+        g = torch.ones(c, device=dev, dtype=bf, requires_grad=True)
+        b = torch.zeros(c, device=dev, dtype=bf, requires_grad=True)
+        x0 = torch.randn(s, device=dev, dtype=bf)
+        fmt = torch.channels_last if len(s) == 4 else torch.channels_last_3d
+        for name, x in [("channels-first", x0), ("channels-last", x0.contiguous(memory_format=fmt))]:
+            x = x.clone().requires_grad_()
+
+            def fwd():
+                h = F.relu(F.group_norm(conv(x, w1, padding=1), 32, g, b))
+                return F.relu(F.group_norm(conv(h, w2, padding=1), 32, g, b))
+
+            out = fwd()
+            gy = torch.randn_like(out)
+
+            def both():
+                x.grad = None
+                fwd().backward(gy)
+
+            ms = bench(both, reps=10)
+            keeps = out.is_contiguous(memory_format=fmt)
+            line(f"res pair train {name} {tuple(s)}", ms, f"fwd {bench(fwd, reps=10):7.3f} ms  output channels-last: {keeps}")
+    torch.backends.cudnn.benchmark = False
 
 
 def smooth_grid(n, d, h, w, amount=0.05, gen=None):
@@ -270,6 +357,6 @@ if __name__ == "__main__":
     print(torch.__version__, torch.cuda.get_device_name(), flush=True)
     torch.manual_seed(0)
     only = [a[len("--only="):] for a in sys.argv if a.startswith("--only=")]
-    for section in [ceilings, norms, norms_training, upsamples_training, samplers, convs]:
+    for section in [ceilings, norms, norms_training, upsamples_training, layouts_training, samplers, convs]:
         if not only or section.__name__ in only:
             section()
