@@ -6,13 +6,18 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import org.megaportraits.nn.tensor.Scalars;
+import org.megaportraits.nn.tensor.TorchOps;
 
 /**
  * Bilinear resampling of images through affine maps, on the images' device, with zeros outside the
  * image or, for {@link Border#REPLICATE}, the nearest edge pixel (crops that leave the frame then
- * continue its edge instead of turning black). Built from an indexed read ({@code take}), so autograd reaches the images (not the maps).
- * This is the 2-D counterpart of grid sampling, which DJL lacks. Several maps may read the same
- * image (all faces of one frame) without copying it.
+ * continue its edge instead of turning black). Autograd reaches the images (not the maps). Several
+ * maps may read the same image (all faces of one frame).
+ *
+ * <p>PyTorch's {@code grid_sampler_2d} does the work, reached through {@link TorchOps} (DJL has no
+ * grid sampling). The version built from DJL's own operators, an indexed read of the four taps
+ * ({@code take}, about 30 engine calls), stays as {@link #sampleByGather}, the reference the tests
+ * hold the kernel to.
  */
 public final class AffineSampler {
 
@@ -64,7 +69,9 @@ public final class AffineSampler {
         NDManager m = images.getManager();
         try (NDManager scratch = m.newSubManager(images.getDevice())) {
             NDArray all = scratch.create(packed, new Shape(k, 7));
-            NDArray out = sample(images, all.get(":, 0:6"), all.get(":, 6"), outHeight, outWidth, border);
+            // map k reading image k needs no copy of the images in the chosen order
+            NDArray out = TorchOps.affineSample(images, all.get(":, 0:6"), source == null ? null : all.get(":, 6"),
+                    outHeight, outWidth, border == Border.REPLICATE);
             out.attach(m);
             return out;
         }
@@ -78,6 +85,12 @@ public final class AffineSampler {
      * @return K x C x outHeight x outWidth in the images' data type, on the images' manager
      */
     public static NDArray sample(NDArray images, NDArray maps, NDArray source, int outHeight, int outWidth, Border border) {
+        return TorchOps.affineSample(images, maps, source, outHeight, outWidth, border == Border.REPLICATE);
+    }
+
+    /** {@link #sample(NDArray, NDArray, NDArray, int, int, Border)} built from DJL's operators (the reference). */
+    static NDArray sampleByGather(NDArray images, NDArray maps, NDArray source, int outHeight, int outWidth,
+                                  Border border) {
         Shape s = images.getShape();
         int c = (int) s.get(1);
         int h = (int) s.get(2);

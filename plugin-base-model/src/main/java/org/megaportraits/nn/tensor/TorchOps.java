@@ -105,6 +105,28 @@ public final class TorchOps {
         return call("grid_sample_3d", volume, grid);
     }
 
+    /**
+     * Bilinear resampling of images through affine maps: output pixel centre (u, v) of map k reads
+     * {@code images[source[k]]} at {@code (a0 u + a1 v + a2, a3 u + a4 v + a5)}, both in continuous
+     * pixel coordinates ({@code grid_sampler_2d}, align_corners=False). Reads outside give zero, or
+     * with {@code replicateBorder} the nearest edge pixel. Computed in fp32 at least (a half-precision
+     * coordinate is a pixel coarse across a 1080p frame); the result has the images' type.
+     *
+     * @param images N x C x H x W
+     * @param maps   K x 6, output to input coordinates
+     * @param source K image indices (any number type), or null when map k reads image k (K = N)
+     * @return K x C x outHeight x outWidth
+     */
+    public static NDArray affineSample(NDArray images, NDArray maps, NDArray source, int outHeight, int outWidth,
+                                       boolean replicateBorder) {
+        NDArray border = Numbers.of(replicateBorder ? 1L : 0L);
+        if (source == null) {
+            return call("affine_sample", images, maps, Numbers.of((long) outHeight), Numbers.of((long) outWidth), border);
+        }
+        return call("affine_sample_from", images, maps, Numbers.of((long) outHeight), Numbers.of((long) outWidth), border,
+                source);
+    }
+
     private static boolean needsUpcast(NDArray x) {
         DataType t = x.getDataType();
         return (t == DataType.FLOAT16 || t == DataType.BFLOAT16) && !x.getDevice().isGpu();
@@ -205,6 +227,24 @@ public final class TorchOps {
             s.append("    t = torch.promote_types(torch.promote_types(volume.dtype, grid.dtype), 6)\n"); // 6: float32
             s.append("    v = volume.to(t).expand([grid.size(0), -1, -1, -1, -1])\n");
             s.append("    return torch.grid_sampler(v, grid.to(t), 0, 0, False).to(volume.dtype)\n");
+            s.append("  def affine_sample(").append(self)
+                    .append(", images: Tensor, maps: Tensor, height: Tensor, width: Tensor, border: Tensor) -> Tensor:\n");
+            s.append("    t = torch.promote_types(images.dtype, 6)\n");
+            s.append("    oh = int(height)\n");
+            s.append("    ow = int(width)\n");
+            s.append("    a = maps.to(device=images.device, dtype=t)\n");
+            s.append("    u = torch.add(torch.arange(ow, dtype=t, device=images.device), 0.5).reshape([1, 1, ow])\n");
+            s.append("    v = torch.add(torch.arange(oh, dtype=t, device=images.device), 0.5).reshape([1, oh, 1])\n");
+            s.append("    x = a[:, 0].reshape([-1, 1, 1]) * u + a[:, 1].reshape([-1, 1, 1]) * v + a[:, 2].reshape([-1, 1, 1])\n");
+            s.append("    y = a[:, 3].reshape([-1, 1, 1]) * u + a[:, 4].reshape([-1, 1, 1]) * v + a[:, 5].reshape([-1, 1, 1])\n");
+            // continuous coordinate X of a W-pixel axis is 2X/W - 1 in the sampler's [-1, 1]
+            s.append("    grid = torch.stack([x * (2.0 / images.size(3)) - 1.0, y * (2.0 / images.size(2)) - 1.0], 3)\n");
+            s.append("    out = torch.grid_sampler(images.to(t), grid, 0, int(border), False)\n");
+            s.append("    return out.to(images.dtype)\n");
+            s.append("  def affine_sample_from(").append(self).append(", images: Tensor, maps: Tensor, height: Tensor, ")
+                    .append("width: Tensor, border: Tensor, source: Tensor) -> Tensor:\n");
+            s.append("    read = torch.index_select(images, 0, source.to(device=images.device, dtype=4))\n"); // 4: int64
+            s.append("    return self.affine_sample(read, maps, height, width, border)\n");
             // doubling one axis: a batched product with the (2n x n) interpolation matrix, made on the
             // array's device by up-sampling an identity (no host copy); no atomics, unlike PyTorch's
             // bilinear and trilinear backward kernels
