@@ -244,6 +244,32 @@ def layouts_training():
     torch.backends.cudnn.benchmark = False
 
 
+def narrow_heads_training():
+    """The warping generators' head (3x3x3 convolution to 3 offset channels at 16 x 64 x 64) forward and
+    backward in bf16 at the training batch: as is, and with the output channels zero-padded to 8 (tensor
+    cores want a multiple of 8; cuDNN otherwise falls back to non-tensor-core kernels)."""
+    torch.backends.cudnn.benchmark = True
+    for ci in [32, 64]:
+        x0 = torch.randn((8, ci, 16, 64, 64), device=dev, dtype=bf)
+        w0 = torch.randn((3, ci, 3, 3, 3), device=dev, dtype=bf) * 0.02
+        gy = torch.randn((8, 3, 16, 64, 64), device=dev, dtype=bf)
+        for name, pad in [("3 output channels", 0), ("padded to 8, sliced", 5)]:
+            x = x0.clone().requires_grad_()
+            w = w0.clone().requires_grad_()
+
+            def fwd():
+                ww = torch.cat([w, w.new_zeros((pad,) + tuple(w.shape[1:]))]) if pad else w
+                return F.conv3d(x, ww, padding=1)[:, :3]
+
+            def both():
+                x.grad = None
+                w.grad = None
+                fwd().backward(gy)
+
+            line(f"head conv3d {ci}->3 train {name}", bench(both, reps=10), f"fwd {bench(fwd, reps=10):7.3f} ms")
+    torch.backends.cudnn.benchmark = False
+
+
 def smooth_grid(n, d, h, w, amount=0.05, gen=None):
     """Identity grid plus smooth offsets and a small rotation, like the model's warps."""
     zs = torch.linspace(-1 + 1 / d, 1 - 1 / d, d, device=dev)
@@ -357,6 +383,7 @@ if __name__ == "__main__":
     print(torch.__version__, torch.cuda.get_device_name(), flush=True)
     torch.manual_seed(0)
     only = [a[len("--only="):] for a in sys.argv if a.startswith("--only=")]
-    for section in [ceilings, norms, norms_training, upsamples_training, layouts_training, samplers, convs]:
+    for section in [ceilings, norms, norms_training, upsamples_training, layouts_training, narrow_heads_training,
+                    samplers, convs]:
         if not only or section.__name__ in only:
             section()

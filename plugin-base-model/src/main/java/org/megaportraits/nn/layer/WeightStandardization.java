@@ -1,7 +1,7 @@
 package org.megaportraits.nn.layer;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
+import org.megaportraits.nn.tensor.TorchOps;
 
 /**
  * Weight standardisation (Qiao et al. 2019, used by the paper on every convolution that follows a
@@ -23,7 +23,6 @@ public final class WeightStandardization {
      * in every pass; mixed-precision training hands it the weight already in the compute type).
      */
     public static NDArray apply(NDArray w) {
-        Shape s = w.getShape();
-        return RowNorm.normalize(w.reshape(s.get(0), -1), EPS).reshape(s);
+        return TorchOps.standardizeRows(w, EPS);
     }
 }

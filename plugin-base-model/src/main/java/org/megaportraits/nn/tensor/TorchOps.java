@@ -127,6 +127,32 @@ public final class TorchOps {
                 source);
     }
 
+    /**
+     * Each row of {@code w} (first axis) shifted to mean 0 and divided by its standard deviation
+     * ({@code eps} added to the variance), in one layer-norm kernel without weight or bias; same
+     * shape and type. Weight standardisation of convolution filters.
+     */
+    public static NDArray standardizeRows(NDArray w, float eps) {
+        if (needsUpcast(w)) {
+            return MixedPrecision.cast(standardizeRows(MixedPrecision.cast(w, DataType.FLOAT32), eps), w.getDataType());
+        }
+        return call("standardize_rows", w, Numbers.of((double) eps));
+    }
+
+    /**
+     * Spectral normalisation: {@code w} (rows: first axis) divided by sigma, its largest singular
+     * value estimated by one power-iteration step from {@code u} (one value per row), in fp32,
+     * with u and v held constant for the gradient; the result has w's type. With {@code update}
+     * the refined u is written back into {@code u}. One call instead of some thirty engine calls:
+     * in training every weight is renormalised at every pass, which made the forward pass
+     * launch-bound.
+     *
+     * @param eps added to the vectors' norms before dividing
+     */
+    public static NDArray spectralNorm(NDArray w, NDArray u, boolean update, float eps) {
+        return call(update ? "spectral_norm_update" : "spectral_norm", w, u, Numbers.of((double) eps));
+    }
+
     private static boolean needsUpcast(NDArray x) {
         DataType t = x.getDataType();
         return (t == DataType.FLOAT16 || t == DataType.BFLOAT16) && !x.getDevice().isGpu();
@@ -227,6 +253,26 @@ public final class TorchOps {
             s.append("    t = torch.promote_types(torch.promote_types(volume.dtype, grid.dtype), 6)\n"); // 6: float32
             s.append("    v = volume.to(t).expand([grid.size(0), -1, -1, -1, -1])\n");
             s.append("    return torch.grid_sampler(v, grid.to(t), 0, 0, False).to(volume.dtype)\n");
+            s.append("  def standardize_rows(").append(self).append(", w: Tensor, eps: Tensor) -> Tensor:\n");
+            s.append("    rows = w.reshape([w.size(0), -1])\n");
+            s.append("    return torch.layer_norm(rows, [rows.size(1)], None, None, float(eps)).reshape(w.size())\n");
+            for (boolean update : new boolean[] {false, true}) {
+                s.append("  def spectral_norm").append(update ? "_update" : "").append("(").append(self)
+                        .append(", w: Tensor, u: Tensor, eps: Tensor) -> Tensor:\n");
+                s.append("    e = float(eps)\n");
+                s.append("    mat = w.to(torch.promote_types(w.dtype, 6)).reshape([w.size(0), -1])\n");
+                s.append("    fixed = mat.detach()\n");
+                s.append("    u0 = u.to(mat.dtype).reshape([-1, 1])\n");
+                s.append("    v = torch.matmul(fixed.t(), u0)\n");
+                s.append("    v = v / (torch.sqrt(torch.sum(v * v)) + e)\n");
+                s.append("    u1 = torch.matmul(fixed, v)\n");
+                s.append("    u1 = u1 / (torch.sqrt(torch.sum(u1 * u1)) + e)\n");
+                s.append("    sigma = torch.matmul(torch.matmul(u1.t(), mat), v).reshape([1])\n");
+                if (update) {
+                    s.append("    u.copy_(u1.reshape([-1]))\n");
+                }
+                s.append("    return (mat / sigma).reshape(w.size()).to(w.dtype)\n");
+            }
             s.append("  def affine_sample(").append(self)
                     .append(", images: Tensor, maps: Tensor, height: Tensor, width: Tensor, border: Tensor) -> Tensor:\n");
             s.append("    t = torch.promote_types(images.dtype, 6)\n");

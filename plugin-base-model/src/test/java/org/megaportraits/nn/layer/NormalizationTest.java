@@ -116,6 +116,35 @@ class NormalizationTest {
         }
     }
 
+    /** The one-call TorchScript version against the one built from DJL's operators: value, refined u, gradient. */
+    @Test
+    void spectralNormalisationEqualsItsOperatorByOperatorReferenceInValueUpdateAndGradient() {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), Devices.ENGINE)) {
+            NDArray w0 = m.randomNormal(0f, 2f, new Shape(5, 3, 3, 3), DataType.FLOAT32);
+            NDArray u0 = m.randomNormal(new Shape(5));
+            NDArray weights = m.randomNormal(new Shape(5, 3, 3, 3));
+            NDArray[] values = new NDArray[2];
+            NDArray[] grads = new NDArray[2];
+            NDArray[] us = new NDArray[2];
+            for (int i = 0; i < 2; i++) {
+                NDArray w = w0.duplicate();
+                NDArray u = u0.duplicate();
+                w.setRequiresGradient(true);
+                try (ai.djl.training.GradientCollector gc = Engine.getEngine(Devices.ENGINE).newGradientCollector()) {
+                    NDArray out = i == 0 ? SpectralNorm.applyByOps(w, u, true) : SpectralNorm.apply(w, u, true);
+                    values[i] = out.stopGradient();
+                    gc.backward(out.mul(weights).sum());
+                }
+                grads[i] = w.getGradient().duplicate();
+                us[i] = u;
+            }
+            assertTrue(values[1].sub(values[0]).abs().max().getFloat() < 1e-5f, "values");
+            assertTrue(us[1].sub(us[0]).abs().max().getFloat() < 1e-5f, "refined u");
+            assertTrue(us[1].sub(u0).abs().max().getFloat() > 1e-3f, "u was not refined");
+            assertTrue(grads[1].sub(grads[0]).abs().max().getFloat() < 1e-5f, "gradients");
+        }
+    }
+
     /** Power iteration in plain Java, many steps from a fixed start. */
     private static double largestSingularValue(float[] a, int rows, int cols) {
         double[] v = new double[cols];
