@@ -167,7 +167,15 @@ public final class TorchOps {
         for (NDArray a : rest) {
             in.add(plain(a));
         }
-        return IValueUtils.forward(Module.BLOCK, in, true).singletonOrThrow();
+        // the graph executor's optimiser (profiling runs, specialised plans with guards, symbolic
+        // autodiff) has nothing to fuse in these methods: run them as written, the same on every call;
+        // the setting is per thread, and the thread gets DJL's configured value back
+        JniUtils.setGraphExecutorOptimize(false);
+        try {
+            return IValueUtils.forward(Module.BLOCK, in, true).singletonOrThrow();
+        } finally {
+            JniUtils.setGraphExecutorOptimize(Module.OPTIMIZER_DEFAULT);
+        }
     }
 
     /** The array, or an unnamed view of it when its name would read as a list, tuple or map marker. */
@@ -198,6 +206,9 @@ public final class TorchOps {
     /** The loaded module, once per process (it holds no tensors, so one serves every device). */
     private static final class Module {
         static final NDManager MANAGER = NDManager.newBaseManager(Device.cpu(), Devices.ENGINE);
+        /** What DJL sets the graph executor's optimiser to (its property, default on). */
+        static final boolean OPTIMIZER_DEFAULT =
+                Boolean.parseBoolean(System.getProperty("ai.djl.pytorch.graph_optimizer", "true"));
         static final PtSymbolBlock BLOCK = load();
         private static final Map<String, NDArray> TAGS = new ConcurrentHashMap<>();
 
