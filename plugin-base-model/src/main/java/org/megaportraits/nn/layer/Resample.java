@@ -51,10 +51,8 @@ public final class Resample {
     /**
      * Linear interpolation by a factor 1 or 2 per spatial axis, with the sample points of
      * PyTorch's {@code interpolate(..., align_corners=False)}: output 2i lies a quarter pixel
-     * before input i, output 2i+1 a quarter after, edges clamped. PyTorch's plain bilinear and
-     * trilinear kernels through {@link TorchOps}: DJL's interpolation always asks for the
-     * antialiased kernel, equal in value when up-sampling but 2.6-5x slower forward and backward
-     * at the decoder's training shapes on an H100.
+     * before input i, output 2i+1 a quarter after, edges clamped. One matrix product per doubled
+     * axis through {@link TorchOps} (see there why not an interpolation kernel).
      */
     public static NDArray upsampleLinear(NDArray x, int... factors) {
         if (isOne(factors)) {

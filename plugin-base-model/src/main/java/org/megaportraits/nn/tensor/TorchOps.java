@@ -25,13 +25,19 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * PyTorch operators that DJL 0.36's Java API does not reach, called through a TorchScript module
- * written here: group normalisation ({@code torch.group_norm}: statistics and affine part in one
- * kernel, forward and backward), linear up-sampling as one batched matrix product per doubled
- * axis (DJL's interpolation always takes PyTorch's antialiased kernel, and PyTorch's plain bilinear
- * and trilinear backward kernels accumulate with atomics: at the stage-1 training shapes on an
- * H100 the products were 5-27x faster than the antialiased kernel, forward and backward, and
- * 1-5x faster than the plain ones), and trilinear grid sampling ({@code grid_sampler_3d}: one
- * kernel instead of the gathers and index arithmetic of {@code nn.warp.GridSampler}).
+ * written here:
+ * <ul>
+ * <li>group normalisation ({@code group_norm}: statistics and affine part in one kernel each way);
+ * <li>linear up-sampling as one batched matrix product per doubled axis. DJL's interpolation always
+ * takes PyTorch's antialiased kernel, and PyTorch's plain bilinear and trilinear backward kernels
+ * accumulate with atomics: at the stage-1 training shapes on an H100 the products were 5-27x faster
+ * than the antialiased kernel, forward and backward, and 1-5x faster than the plain ones;
+ * <li>grid sampling, trilinear of volumes ({@code grid_sampler_3d}) and bilinear of images through
+ * affine maps ({@code grid_sampler_2d}): one kernel instead of gathers and index arithmetic;
+ * <li>spectral normalisation and weight standardisation, one call each instead of dozens of engine
+ * calls per weight and pass.
+ * </ul>
+ * Each has a reference built from DJL's operators that the tests hold it to.
  *
  * <p>The module holds no weights. Its source is generated below and packed, with a two-line
  * pickle of the module object, into the zip archive {@code torch::jit::load} reads; DJL's JNI
