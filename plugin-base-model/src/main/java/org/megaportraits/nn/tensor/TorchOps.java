@@ -149,9 +149,8 @@ public final class TorchOps {
      * Spectral normalisation: {@code w} (rows: first axis) divided by sigma, its largest singular
      * value estimated by one power-iteration step from {@code u} (one value per row), in fp32,
      * with u and v held constant for the gradient; the result has w's type. With {@code update}
-     * the refined u is written back into {@code u}. One call instead of some thirty engine calls:
-     * in training every weight is renormalised at every pass, which made the forward pass
-     * launch-bound.
+     * the refined u is written back into {@code u}. One call instead of some thirty engine calls
+     * (training renormalises every weight at every pass; the step time did not change measurably).
      *
      * @param eps added to the vectors' norms before dividing
      */
@@ -196,7 +195,7 @@ public final class TorchOps {
         return a;
     }
 
-    /** Zero-dimensional CPU arrays for the integer and float arguments, made once per value. */
+    /** Zero-dimensional CPU arrays for the integer and float arguments (small: sizes, counts, epsilons), made once per value. */
     private static final class Numbers {
         private static final Map<Object, NDArray> CACHE = new ConcurrentHashMap<>();
 
