@@ -1,6 +1,7 @@
 package org.megaportraits.nn.tensor;
 
 import ai.djl.Device;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -209,12 +210,12 @@ public final class TorchOps {
     }
 
     /** The loaded module, once per process (it holds no tensors, so one serves every device). */
-    private static final class Module {
+    static final class Module {
         static final NDManager MANAGER = NDManager.newBaseManager(Device.cpu(), Devices.ENGINE);
         /** What DJL sets the graph executor's optimiser to (its property, default on). */
         static final boolean OPTIMIZER_DEFAULT =
                 Boolean.parseBoolean(System.getProperty("ai.djl.pytorch.graph_optimizer", "true"));
-        static final PtSymbolBlock BLOCK = load();
+        static final PtSymbolBlock BLOCK = load(Source.archive());
         private static final Map<String, NDArray> TAGS = new ConcurrentHashMap<>();
 
         static NDArray tag(String method) {
@@ -225,12 +226,14 @@ public final class TorchOps {
             });
         }
 
-        private static PtSymbolBlock load() {
-            byte[] archive = Source.archive();
+        static PtSymbolBlock load(byte[] archive) {
             try {
                 return JniUtils.loadModule((PtNDManager) MANAGER, new ByteArrayInputStream(archive), false, false);
-            } catch (IOException e) {
-                throw new UncheckedIOException("could not load the TorchScript operator module", e);
+            } catch (IOException | RuntimeException e) {
+                // every network needs these operators: say what failed, not just that a class did not initialise
+                throw new IllegalStateException("the PyTorch library in use (" + Engine.getEngine(Devices.ENGINE).getVersion()
+                        + ") could not compile the model's TorchScript operators; run with the libtorch DJL "
+                        + Engine.getDjlVersion() + " is built for, or a newer one", e);
             }
         }
     }
@@ -353,6 +356,11 @@ public final class TorchOps {
          * the format version (3: no operator in the code has a versioned upgrader).
          */
         static byte[] archive() {
+            return archive(code());
+        }
+
+        /** The archive around the given source (tests hand it broken code). */
+        static byte[] archive(String code) {
             try {
                 ByteArrayOutputStream pickle = new ByteArrayOutputStream();
                 pickle.write(new byte[] {(byte) 0x80, 2}); // PROTO 2
@@ -365,7 +373,7 @@ public final class TorchOps {
                 ByteArrayOutputStream zip = new ByteArrayOutputStream();
                 try (ZipOutputStream z = new ZipOutputStream(zip)) {
                     stored(z, "ops/data.pkl", pickle.toByteArray());
-                    stored(z, "ops/code/__torch__.py", code().getBytes(StandardCharsets.UTF_8));
+                    stored(z, "ops/code/__torch__.py", code.getBytes(StandardCharsets.UTF_8));
                     stored(z, "ops/constants.pkl", new byte[] {(byte) 0x80, 2, ')', '.'});
                     stored(z, "ops/version", "3\n".getBytes(StandardCharsets.US_ASCII));
                 }

@@ -171,4 +171,16 @@ class TorchOpsTest {
             assertEquals("decoder.block[0]", named.getName());
         }
     }
+
+    @Test
+    void anArchiveLibtorchCannotCompileGivesAnErrorThatSaysSo() {
+        String code = TorchOps.Source.code();
+        String call = "torch.group_norm(x, int(groups), None";
+        assertTrue(code.contains(call), "the text to break is in the code");
+        // one method calling an operator no libtorch has
+        byte[] broken = TorchOps.Source.archive(code.replace(call, "torch.group_nrm(x, int(groups), None"));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> TorchOps.Module.load(broken));
+        assertTrue(e.getMessage().contains("could not compile the model's TorchScript operators"), e.getMessage());
+        assertTrue(String.valueOf(e.getCause().getMessage()).contains("group_nrm"), "the cause names the operator");
+    }
 }
