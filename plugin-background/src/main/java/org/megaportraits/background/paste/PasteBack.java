@@ -99,25 +99,23 @@ public final class PasteBack {
         try (NDManager scratch = crops.getManager().newSubManager()) {
             crops.tempAttach(scratch);
             NDArray regions = NDImageBatch.fromHost(patches, scratch);
-            // maps, sources and each frame's own rectangle in one upload (each copy from the host
-            // waits for the device's queue)
-            float[] packed = new float[n * 11];
+            // maps and each frame's own rectangle in one upload (each copy from the host waits for
+            // the device's queue); map i reads crop i, so no source indices (and no reordered copy)
+            float[] packed = new float[n * 10];
             for (int i = 0; i < n; i++) {
                 for (int j = 0; j < 6; j++) {
-                    packed[i * 11 + j] = (float) maps.get(i)[j];
+                    packed[i * 10 + j] = (float) maps.get(i)[j];
                 }
-                packed[i * 11 + 6] = i;
-                System.arraycopy(own, 4 * i, packed, i * 11 + 7, 4);
+                System.arraycopy(own, 4 * i, packed, i * 10 + 6, 4);
             }
-            NDArray all = scratch.create(packed, new Shape(n, 11));
+            NDArray all = scratch.create(packed, new Shape(n, 10));
             NDArray weight = feather(scratch, size).broadcast(new Shape(n, 1, size, size));
             NDArray withWeight = crops.toType(DataType.FLOAT32, false).concat(weight, 1);
             // where a frame's weight is 0 its pixels come back exactly as they went
-            NDArray sampled = AffineSampler.sample(withWeight, all.get(":, 0:6"), all.get(":, 6"), h, w,
-                    AffineSampler.Border.ZERO);
+            NDArray sampled = AffineSampler.sample(withWeight, all.get(":, 0:6"), null, h, w, AffineSampler.Border.ZERO);
             NDArray rgb = sampled.get(":, 0:3");
             // each frame is touched only where its own crop lies, as when pasted alone
-            NDArray rect = all.get(":, 7:11").reshape(n, 4, 1, 1);
+            NDArray rect = all.get(":, 6:10").reshape(n, 4, 1, 1);
             NDArray u = Scalars.add(scratch.arange(0f, w, 1f), x0).reshape(1, 1, 1, w);
             NDArray v = Scalars.add(scratch.arange(0f, h, 1f), y0).reshape(1, 1, h, 1);
             NDArray inside = u.gte(rect.get(":, 0:1")).logicalAnd(u.lt(rect.get(":, 2:3")))

@@ -79,7 +79,8 @@ public final class AffineSampler {
 
     /**
      * As {@link #sample(NDArray, List, int[], int, int, Border)} with the maps already on the
-     * images' device: {@code maps} K x 6 (float), {@code source} K image indices (any number type).
+     * images' device: {@code maps} K x 6 (float), {@code source} K image indices (any number type),
+     * or null when map k reads image k (then the images are not copied into the maps' order).
      * Nothing is copied from the host, so the call does not wait for the device.
      *
      * @return K x C x outHeight x outWidth in the images' data type, on the images' manager
@@ -88,7 +89,7 @@ public final class AffineSampler {
         return TorchOps.affineSample(images, maps, source, outHeight, outWidth, border == Border.REPLICATE);
     }
 
-    /** {@link #sample(NDArray, NDArray, NDArray, int, int, Border)} built from DJL's operators (the reference). */
+    /** {@link #sample(NDArray, NDArray, NDArray, int, int, Border)} built from DJL's operators (the reference; needs {@code source}). */
     static NDArray sampleByGather(NDArray images, NDArray maps, NDArray source, int outHeight, int outWidth,
                                   Border border) {
         Shape s = images.getShape();
