@@ -13,6 +13,7 @@ import org.megaportraits.background.matte.Matting;
 import org.megaportraits.background.matte.MeanFieldGrabCutMatting;
 import org.megaportraits.background.paste.PasteBack;
 import org.megaportraits.background.plate.PyramidFillPlate;
+import org.megaportraits.nn.tensor.DeviceStreams;
 import org.megaportraits.nn.tensor.Devices;
 import org.megaportraits.nn.tensor.NDImageBatch;
 import org.megaportraits.nn.tensor.Scalars;
@@ -62,121 +63,131 @@ final class CompositorSession implements Compositor.Session {
 
     @Override
     public ImageBatch matte(ImageBatch images, List<double[]> landmarks) {
-        checkOpen();
-        if (landmarks != null && landmarks.size() != images.size()) {
-            throw new InvalidInputException(landmarks.size() + " landmark sets given for " + images.size() + " crops",
-                    "pass one landmark set (or null) per crop");
-        }
-        for (int i = 0; landmarks != null && i < landmarks.size(); i++) {
-            double[] l = landmarks.get(i);
-            if (l != null && l.length != 2 * Face.LANDMARKS) {
-                throw new InvalidInputException("landmark set " + i + " has " + l.length + " numbers, expected "
-                        + 2 * Face.LANDMARKS, "pass the 68 landmarks as x0, y0, x1, y1, ... in crop pixels");
+        try (DeviceStreams.Scope work = DeviceStreams.enter(manager.getDevice())) {
+            checkOpen();
+            if (landmarks != null && landmarks.size() != images.size()) {
+                throw new InvalidInputException(landmarks.size() + " landmark sets given for " + images.size() + " crops",
+                        "pass one landmark set (or null) per crop");
             }
-        }
-        checkChannels(images, 3, "images");
-        if (matting == null) {
-            if (configuredMatting != null) {
-                matting = configuredMatting;
-            } else {
-                matting = meanField ? new MeanFieldGrabCutMatting(this::faces) : new GrabCutMatting(this::faces);
+            for (int i = 0; landmarks != null && i < landmarks.size(); i++) {
+                double[] l = landmarks.get(i);
+                if (l != null && l.length != 2 * Face.LANDMARKS) {
+                    throw new InvalidInputException("landmark set " + i + " has " + l.length + " numbers, expected "
+                            + 2 * Face.LANDMARKS, "pass the 68 landmarks as x0, y0, x1, y1, ... in crop pixels");
+                }
             }
-        }
-        try (NDManager scratch = manager.newSubManager()) {
-            NDArray alpha = matting.matte(tensor(images, scratch), landmarks);
-            return NDImageBatch.wrap(manager, alpha);
+            checkChannels(images, 3, "images");
+            if (matting == null) {
+                if (configuredMatting != null) {
+                    matting = configuredMatting;
+                } else {
+                    matting = meanField ? new MeanFieldGrabCutMatting(this::faces) : new GrabCutMatting(this::faces);
+                }
+            }
+            try (NDManager scratch = manager.newSubManager()) {
+                NDArray alpha = matting.matte(tensor(images, scratch), landmarks);
+                return NDImageBatch.wrap(manager, alpha);
+            }
         }
     }
 
     /** All batches in one matting call when they share a size (the mean-field matte's cost is mostly per call). */
     @Override
     public List<ImageBatch> mattes(List<ImageBatch> batches, List<List<double[]>> landmarks) {
-        checkOpen();
-        if (landmarks != null && landmarks.size() != batches.size()) {
-            throw new InvalidInputException(landmarks.size() + " landmark lists given for " + batches.size() + " batches",
-                    "pass one landmark list (or null) per batch");
-        }
-        boolean oneSize = batches.stream().allMatch(b -> b.height() == batches.get(0).height() && b.width() == batches.get(0).width());
-        if (batches.size() < 2 || !oneSize) {
-            return Compositor.Session.super.mattes(batches, landmarks);
-        }
-        List<double[]> all = new ArrayList<>();
-        for (int i = 0; i < batches.size(); i++) {
-            List<double[]> l = landmarks == null ? null : landmarks.get(i);
-            for (int k = 0; k < batches.get(i).size(); k++) {
-                all.add(l == null ? null : l.get(k));
+        try (DeviceStreams.Scope work = DeviceStreams.enter(manager.getDevice())) {
+            checkOpen();
+            if (landmarks != null && landmarks.size() != batches.size()) {
+                throw new InvalidInputException(landmarks.size() + " landmark lists given for " + batches.size() + " batches",
+                        "pass one landmark list (or null) per batch");
             }
-        }
-        List<ImageBatch> out = new ArrayList<>(batches.size());
-        try (NDManager scratch = manager.newSubManager()) {
-            NDList tensors = new NDList();
-            for (ImageBatch b : batches) {
-                tensors.add(tensor(b, scratch).toType(DataType.FLOAT32, false));
+            boolean oneSize = batches.stream().allMatch(b -> b.height() == batches.get(0).height() && b.width() == batches.get(0).width());
+            if (batches.size() < 2 || !oneSize) {
+                return Compositor.Session.super.mattes(batches, landmarks);
             }
-            try (ImageBatch joined = NDImageBatch.wrap(scratch, NDArrays.concat(tensors, 0));
-                 ImageBatch alpha = matte(joined, all)) {
-                NDArray a = NDImageBatch.toTensor(alpha, scratch);
-                long start = 0;
-                for (ImageBatch b : batches) {
-                    out.add(NDImageBatch.wrap(manager, a.get(start + ":" + (start + b.size())).duplicate()));
-                    start += b.size();
+            List<double[]> all = new ArrayList<>();
+            for (int i = 0; i < batches.size(); i++) {
+                List<double[]> l = landmarks == null ? null : landmarks.get(i);
+                for (int k = 0; k < batches.get(i).size(); k++) {
+                    all.add(l == null ? null : l.get(k));
                 }
             }
-        } catch (RuntimeException | Error e) {
-            out.forEach(ImageBatch::close);
-            throw e;
+            List<ImageBatch> out = new ArrayList<>(batches.size());
+            try (NDManager scratch = manager.newSubManager()) {
+                NDList tensors = new NDList();
+                for (ImageBatch b : batches) {
+                    tensors.add(tensor(b, scratch).toType(DataType.FLOAT32, false));
+                }
+                try (ImageBatch joined = NDImageBatch.wrap(scratch, NDArrays.concat(tensors, 0));
+                     ImageBatch alpha = matte(joined, all)) {
+                    NDArray a = NDImageBatch.toTensor(alpha, scratch);
+                    long start = 0;
+                    for (ImageBatch b : batches) {
+                        out.add(NDImageBatch.wrap(manager, a.get(start + ":" + (start + b.size())).duplicate()));
+                        start += b.size();
+                    }
+                }
+            } catch (RuntimeException | Error e) {
+                out.forEach(ImageBatch::close);
+                throw e;
+            }
+            return out;
         }
-        return out;
     }
 
     @Override
     public ImageBatch backgroundPlate(ImageBatch images, ImageBatch mattes) {
-        checkOpen();
-        checkChannels(images, 3, "images");
-        checkChannels(mattes, 1, "mattes");
-        checkSameSize(images, mattes);
-        try (NDManager scratch = manager.newSubManager()) {
-            NDArray plates = PyramidFillPlate.plates(tensor(images, scratch), tensor(mattes, scratch));
-            return NDImageBatch.wrap(manager, plates);
+        try (DeviceStreams.Scope work = DeviceStreams.enter(manager.getDevice())) {
+            checkOpen();
+            checkChannels(images, 3, "images");
+            checkChannels(mattes, 1, "mattes");
+            checkSameSize(images, mattes);
+            try (NDManager scratch = manager.newSubManager()) {
+                NDArray plates = PyramidFillPlate.plates(tensor(images, scratch), tensor(mattes, scratch));
+                return NDImageBatch.wrap(manager, plates);
+            }
         }
     }
 
     @Override
     public ImageBatch composite(ImageBatch foreground, ImageBatch alpha, ImageBatch background) {
-        checkOpen();
-        checkChannels(foreground, 3, "foreground");
-        checkChannels(alpha, 1, "alpha");
-        checkChannels(background, 3, "background");
-        checkSameSize(foreground, alpha);
-        checkSameSize(foreground, background);
-        try (NDManager scratch = manager.newSubManager()) {
-            NDArray fg = tensor(foreground, scratch).toType(DataType.FLOAT32, false);
-            NDArray a = tensor(alpha, scratch).toType(DataType.FLOAT32, false);
-            NDArray bg = tensor(background, scratch).toType(DataType.FLOAT32, false);
-            NDArray out = fg.mul(a).add(bg.mul(Scalars.rsub(1f, a)));
-            return NDImageBatch.wrap(manager, out);
+        try (DeviceStreams.Scope work = DeviceStreams.enter(manager.getDevice())) {
+            checkOpen();
+            checkChannels(foreground, 3, "foreground");
+            checkChannels(alpha, 1, "alpha");
+            checkChannels(background, 3, "background");
+            checkSameSize(foreground, alpha);
+            checkSameSize(foreground, background);
+            try (NDManager scratch = manager.newSubManager()) {
+                NDArray fg = tensor(foreground, scratch).toType(DataType.FLOAT32, false);
+                NDArray a = tensor(alpha, scratch).toType(DataType.FLOAT32, false);
+                NDArray bg = tensor(background, scratch).toType(DataType.FLOAT32, false);
+                NDArray out = fg.mul(a).add(bg.mul(Scalars.rsub(1f, a)));
+                return NDImageBatch.wrap(manager, out);
+            }
         }
     }
 
     @Override
     public List<RgbImage> pasteBack(ImageBatch crops, List<RgbImage> frames, List<CropTransform> transforms) {
-        checkOpen();
-        checkChannels(crops, 3, "crops");
-        if (crops.size() != frames.size() || frames.size() != transforms.size()) {
-            throw new InvalidInputException(crops.size() + " crops, " + frames.size() + " frames and " + transforms.size()
-                    + " transforms given", "pass one crop, frame and transform per frame");
-        }
-        for (int i = 0; i < frames.size(); i++) {
-            RgbImage frame = frames.get(i);
-            CropTransform t = transforms.get(i);
-            if (t.frameWidth() != frame.width() || t.frameHeight() != frame.height()) {
-                throw new InvalidInputException("crop transform " + i + " was made for a " + t.frameWidth() + "x"
-                        + t.frameHeight() + " frame, the frame is " + frame.width() + "x" + frame.height(),
-                        "paste each crop into the frame it was cut from");
+        try (DeviceStreams.Scope work = DeviceStreams.enter(manager.getDevice())) {
+            checkOpen();
+            checkChannels(crops, 3, "crops");
+            if (crops.size() != frames.size() || frames.size() != transforms.size()) {
+                throw new InvalidInputException(crops.size() + " crops, " + frames.size() + " frames and " + transforms.size()
+                        + " transforms given", "pass one crop, frame and transform per frame");
             }
-        }
-        try (NDManager scratch = manager.newSubManager()) {
-            return PasteBack.pasteAll(tensor(crops, scratch), frames, transforms);
+            for (int i = 0; i < frames.size(); i++) {
+                RgbImage frame = frames.get(i);
+                CropTransform t = transforms.get(i);
+                if (t.frameWidth() != frame.width() || t.frameHeight() != frame.height()) {
+                    throw new InvalidInputException("crop transform " + i + " was made for a " + t.frameWidth() + "x"
+                            + t.frameHeight() + " frame, the frame is " + frame.width() + "x" + frame.height(),
+                            "paste each crop into the frame it was cut from");
+                }
+            }
+            try (NDManager scratch = manager.newSubManager()) {
+                return PasteBack.pasteAll(tensor(crops, scratch), frames, transforms);
+            }
         }
     }
 

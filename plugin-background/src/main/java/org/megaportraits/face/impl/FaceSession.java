@@ -25,6 +25,7 @@ import org.megaportraits.face.net.FaceRecognitionNet;
 import org.megaportraits.face.net.SsdMobileNetV1;
 import org.megaportraits.face.pose.PoseFit;
 import org.megaportraits.face.pose.PoseFitter;
+import org.megaportraits.nn.tensor.DeviceStreams;
 import org.megaportraits.nn.tensor.Devices;
 import org.megaportraits.nn.tensor.NDImageBatch;
 import org.megaportraits.sdk.ExecutionOptions;
@@ -61,7 +62,8 @@ final class FaceSession implements FaceAnalyzer.Session {
         this.options = options;
         this.onClose = onClose;
         this.manager = NDManager.newBaseManager(Devices.device(options), Devices.ENGINE);
-        try {
+        // loaded complete, whichever thread then uses them
+        try (DeviceStreams.Scope work = DeviceStreams.enter(manager.getDevice())) {
             detector = new FaceDetector(SsdMobileNetV1.load(pkg, manager), FaceDetector.MIN_SCORE);
             locator = new LandmarkLocator(FaceLandmark68Net.load(pkg, manager));
         } catch (RuntimeException e) {
@@ -84,9 +86,11 @@ final class FaceSession implements FaceAnalyzer.Session {
 
     @Override
     public List<Face> detect(RgbImage frame) {
-        checkOpen();
-        try (NDManager scratch = manager.newSubManager()) {
-            return detectAll(NDImageBatch.fromHost(List.of(frame), scratch)).get(0);
+        try (DeviceStreams.Scope work = DeviceStreams.enter(manager.getDevice())) {
+            checkOpen();
+            try (NDManager scratch = manager.newSubManager()) {
+                return detectAll(NDImageBatch.fromHost(List.of(frame), scratch)).get(0);
+            }
         }
     }
 
@@ -150,38 +154,42 @@ final class FaceSession implements FaceAnalyzer.Session {
 
     @Override
     public float[] embed(RgbImage frame, Face face) {
-        checkOpen();
-        if (recognition == null) {
-            recognition = FaceRecognitionNet.load(pkg, manager);
-        }
-        try (NDManager scratch = manager.newSubManager()) {
-            NDArray image = NDImageBatch.fromHost(List.of(frame), scratch);
-            NDArray chip = AffineSampler.resample(image, FaceChips.chipToImage(face.landmarks(), FaceChips.SIZE),
-                    FaceChips.SIZE, FaceChips.SIZE);
-            return recognition.embed(new ParameterStore(scratch, false), chip, false).toFloatArray();
+        try (DeviceStreams.Scope work = DeviceStreams.enter(manager.getDevice())) {
+            checkOpen();
+            if (recognition == null) {
+                recognition = FaceRecognitionNet.load(pkg, manager);
+            }
+            try (NDManager scratch = manager.newSubManager()) {
+                NDArray image = NDImageBatch.fromHost(List.of(frame), scratch);
+                NDArray chip = AffineSampler.resample(image, FaceChips.chipToImage(face.landmarks(), FaceChips.SIZE),
+                        FaceChips.SIZE, FaceChips.SIZE);
+                return recognition.embed(new ParameterStore(scratch, false), chip, false).toFloatArray();
+            }
         }
     }
 
     @Override
     public AlignedFaces align(List<RgbImage> frames, List<Face> faces, int cropSize) {
-        checkOpen();
-        if (frames.size() != faces.size() || frames.isEmpty()) {
-            throw new InvalidInputException(frames.size() + " frames and " + faces.size() + " faces given",
-                    "pass one face per frame, at least one");
+        try (DeviceStreams.Scope work = DeviceStreams.enter(manager.getDevice())) {
+            checkOpen();
+            if (frames.size() != faces.size() || frames.isEmpty()) {
+                throw new InvalidInputException(frames.size() + " frames and " + faces.size() + " faces given",
+                        "pass one face per frame, at least one");
+            }
+            checkCropSize(cropSize);
+            List<HeadPose> poses = new ArrayList<>();
+            List<CropTransform> transforms = new ArrayList<>();
+            List<Framing> framings = new ArrayList<>();
+            for (int i = 0; i < frames.size(); i++) {
+                PoseFit fit = fitter.fit(faces.get(i).landmarks());
+                Framing f = HeadFraming.of(fit);
+                framings.add(f);
+                poses.add(HeadFraming.pose(fit, f));
+                transforms.add(f.transform(cropSize, frames.get(i).width(), frames.get(i).height()));
+            }
+            NDImageBatch crops = cut(frames, transforms, cropSize);
+            return new AlignedFaces(crops, faces, poses, transforms, Collections.nCopies(frames.size(), true));
         }
-        checkCropSize(cropSize);
-        List<HeadPose> poses = new ArrayList<>();
-        List<CropTransform> transforms = new ArrayList<>();
-        List<Framing> framings = new ArrayList<>();
-        for (int i = 0; i < frames.size(); i++) {
-            PoseFit fit = fitter.fit(faces.get(i).landmarks());
-            Framing f = HeadFraming.of(fit);
-            framings.add(f);
-            poses.add(HeadFraming.pose(fit, f));
-            transforms.add(f.transform(cropSize, frames.get(i).width(), frames.get(i).height()));
-        }
-        NDImageBatch crops = cut(frames, transforms, cropSize);
-        return new AlignedFaces(crops, faces, poses, transforms, Collections.nCopies(frames.size(), true));
     }
 
     /** Cuts one crop per frame on the device; the batch is a child of the session's manager. */

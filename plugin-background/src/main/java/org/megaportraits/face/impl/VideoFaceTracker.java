@@ -14,6 +14,7 @@ import org.megaportraits.face.align.FramingSmoother;
 import org.megaportraits.face.align.HeadFraming;
 import org.megaportraits.face.pose.MeanFace;
 import org.megaportraits.face.pose.PoseFit;
+import org.megaportraits.nn.tensor.DeviceStreams;
 import org.megaportraits.nn.tensor.NDImageBatch;
 import org.megaportraits.sdk.InvalidInputException;
 import org.megaportraits.sdk.face.AlignedFaces;
@@ -64,82 +65,84 @@ final class VideoFaceTracker implements FaceTracker {
 
     @Override
     public AlignedFaces next(List<RgbImage> frames) {
-        session.checkOpen();
-        if (frames.isEmpty()) {
-            throw new InvalidInputException("no frames given", "pass at least one frame");
-        }
-        try (NDManager scratch = session.manager().newSubManager()) {
-            // each chunk is uploaded once: detection, landmarks and the crops all read it there
-            List<NDArray> uploaded = new ArrayList<>();
-            List<Face> found = new ArrayList<>(frames.size());
-            int batch = session.options().batchSize();
-            for (int start = 0; start < frames.size(); start += batch) {
-                List<RgbImage> chunk = frames.subList(start, Math.min(frames.size(), start + batch));
-                long t0 = System.nanoTime();
-                NDArray tensor = NDImageBatch.fromHost(chunk, scratch);
-                uploaded.add(tensor);
-                // landmarks only for the face followed in each frame: the others are not needed
-                List<FaceBox> chosen = new ArrayList<>();
-                List<Integer> frameOf = new ArrayList<>();
-                List<List<FaceBox>> boxes = session.boxes(tensor);
-                long t1 = System.nanoTime();
-                for (int i = 0; i < boxes.size(); i++) {
-                    FaceBox b = follow(boxes.get(i), followed);
-                    if (b != null) {
-                        chosen.add(b);
-                        frameOf.add(i);
-                        followed = b;
+        try (DeviceStreams.Scope work = DeviceStreams.enter(session.manager().getDevice())) {
+            session.checkOpen();
+            if (frames.isEmpty()) {
+                throw new InvalidInputException("no frames given", "pass at least one frame");
+            }
+            try (NDManager scratch = session.manager().newSubManager()) {
+                // each chunk is uploaded once: detection, landmarks and the crops all read it there
+                List<NDArray> uploaded = new ArrayList<>();
+                List<Face> found = new ArrayList<>(frames.size());
+                int batch = session.options().batchSize();
+                for (int start = 0; start < frames.size(); start += batch) {
+                    List<RgbImage> chunk = frames.subList(start, Math.min(frames.size(), start + batch));
+                    long t0 = System.nanoTime();
+                    NDArray tensor = NDImageBatch.fromHost(chunk, scratch);
+                    uploaded.add(tensor);
+                    // landmarks only for the face followed in each frame: the others are not needed
+                    List<FaceBox> chosen = new ArrayList<>();
+                    List<Integer> frameOf = new ArrayList<>();
+                    List<List<FaceBox>> boxes = session.boxes(tensor);
+                    long t1 = System.nanoTime();
+                    for (int i = 0; i < boxes.size(); i++) {
+                        FaceBox b = follow(boxes.get(i), followed);
+                        if (b != null) {
+                            chosen.add(b);
+                            frameOf.add(i);
+                            followed = b;
+                        }
                     }
+                    List<Face> faces = session.faces(tensor, chosen, frameOf.stream().mapToInt(Integer::intValue).toArray());
+                    Face[] byFrame = new Face[chunk.size()];
+                    for (int k = 0; k < faces.size(); k++) {
+                        byFrame[frameOf.get(k)] = faces.get(k);
+                    }
+                    found.addAll(Arrays.asList(byFrame));
+                    detectSeconds += (t1 - t0) / 1e9;
+                    landmarkSeconds += (System.nanoTime() - t1) / 1e9;
                 }
-                List<Face> faces = session.faces(tensor, chosen, frameOf.stream().mapToInt(Integer::intValue).toArray());
-                Face[] byFrame = new Face[chunk.size()];
-                for (int k = 0; k < faces.size(); k++) {
-                    byFrame[frameOf.get(k)] = faces.get(k);
+                long t2 = System.nanoTime();
+                List<Face> used = new ArrayList<>(frames.size());
+                List<Boolean> detected = new ArrayList<>(frames.size());
+                Face firstLater = found.stream().filter(f -> f != null).findFirst().orElse(null);
+                for (int i = 0; i < frames.size(); i++) {
+                    Face f = found.get(i);
+                    if (f != null) {
+                        last = f;
+                    } else {
+                        framesWithoutFace++;
+                    }
+                    Face fill = last != null ? last : firstLater != null ? firstLater : centred(frames.get(i));
+                    used.add(f != null ? f : fill);
+                    detected.add(f != null);
                 }
-                found.addAll(Arrays.asList(byFrame));
-                detectSeconds += (t1 - t0) / 1e9;
-                landmarkSeconds += (System.nanoTime() - t1) / 1e9;
-            }
-            long t2 = System.nanoTime();
-            List<Face> used = new ArrayList<>(frames.size());
-            List<Boolean> detected = new ArrayList<>(frames.size());
-            Face firstLater = found.stream().filter(f -> f != null).findFirst().orElse(null);
-            for (int i = 0; i < frames.size(); i++) {
-                Face f = found.get(i);
-                if (f != null) {
-                    last = f;
-                } else {
-                    framesWithoutFace++;
+                List<HeadPose> poses = new ArrayList<>();
+                List<CropTransform> transforms = new ArrayList<>();
+                for (int i = 0; i < frames.size(); i++) {
+                    PoseFit fit = session.fitter().fit(used.get(i).landmarks());
+                    Framing crop = smoother.next(HeadFraming.of(fit));
+                    poses.add(HeadFraming.pose(fit, crop));
+                    transforms.add(crop.transform(cropSize, frames.get(i).width(), frames.get(i).height()));
                 }
-                Face fill = last != null ? last : firstLater != null ? firstLater : centred(frames.get(i));
-                used.add(f != null ? f : fill);
-                detected.add(f != null);
+                NDList crops = new NDList();
+                for (int c = 0, start = 0; c < uploaded.size(); c++, start += batch) {
+                    crops.add(FaceSession.cutBatch(uploaded.get(c), transforms.subList(start, Math.min(frames.size(), start + batch)),
+                            cropSize));
+                }
+                NDArray all = crops.size() == 1 ? crops.get(0) : NDArrays.concat(crops, 0);
+                // wrap moves the crops out of scratch into a manager of their own under the session's
+                AlignedFaces result = new AlignedFaces(NDImageBatch.wrap(session.manager(), all), used, poses, transforms, detected);
+                cropSeconds += (System.nanoTime() - t2) / 1e9;
+                if (trackedFrames == 0) {
+                    // the first call pays for first device calls: worth seeing apart
+                    LOG.debug("first {} frames: upload and detection {} s, landmarks and pose {} s, framing and crops {} s",
+                            frames.size(), String.format(Locale.ROOT, "%.3f", detectSeconds),
+                            String.format(Locale.ROOT, "%.3f", landmarkSeconds), String.format(Locale.ROOT, "%.3f", cropSeconds));
+                }
+                trackedFrames += frames.size();
+                return result;
             }
-            List<HeadPose> poses = new ArrayList<>();
-            List<CropTransform> transforms = new ArrayList<>();
-            for (int i = 0; i < frames.size(); i++) {
-                PoseFit fit = session.fitter().fit(used.get(i).landmarks());
-                Framing crop = smoother.next(HeadFraming.of(fit));
-                poses.add(HeadFraming.pose(fit, crop));
-                transforms.add(crop.transform(cropSize, frames.get(i).width(), frames.get(i).height()));
-            }
-            NDList crops = new NDList();
-            for (int c = 0, start = 0; c < uploaded.size(); c++, start += batch) {
-                crops.add(FaceSession.cutBatch(uploaded.get(c), transforms.subList(start, Math.min(frames.size(), start + batch)),
-                        cropSize));
-            }
-            NDArray all = crops.size() == 1 ? crops.get(0) : NDArrays.concat(crops, 0);
-            // wrap moves the crops out of scratch into a manager of their own under the session's
-            AlignedFaces result = new AlignedFaces(NDImageBatch.wrap(session.manager(), all), used, poses, transforms, detected);
-            cropSeconds += (System.nanoTime() - t2) / 1e9;
-            if (trackedFrames == 0) {
-                // the first call pays for first device calls: worth seeing apart
-                LOG.debug("first {} frames: upload and detection {} s, landmarks and pose {} s, framing and crops {} s",
-                        frames.size(), String.format(Locale.ROOT, "%.3f", detectSeconds),
-                        String.format(Locale.ROOT, "%.3f", landmarkSeconds), String.format(Locale.ROOT, "%.3f", cropSeconds));
-            }
-            trackedFrames += frames.size();
-            return result;
         }
     }
 

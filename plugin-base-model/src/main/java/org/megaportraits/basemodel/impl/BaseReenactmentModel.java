@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.megaportraits.basemodel.net.BaseModelConfig;
+import org.megaportraits.nn.tensor.DeviceStreams;
 import org.megaportraits.nn.tensor.Devices;
 import org.megaportraits.sdk.ExecutionOptions;
 import org.megaportraits.sdk.ModelDescriptor;
@@ -111,7 +112,10 @@ public final class BaseReenactmentModel implements ReenactmentModel {
             model = loaded.get(key);
             if (model == null) {
                 long t0 = System.nanoTime();
-                model = new LoadedModel(source, device, type);
+                // loaded complete: the sessions that share it may run on other threads' streams
+                try (DeviceStreams.Scope work = DeviceStreams.enter(device)) {
+                    model = new LoadedModel(source, device, type);
+                }
                 loaded.put(key, model);
                 LOG.info("base model '{}' loaded on {} in {} in {} ms{}", source.descriptor().name(), device, type,
                         (System.nanoTime() - t0) / 1_000_000, source.descriptor().trained() ? "" : " (UNTRAINED weights)");

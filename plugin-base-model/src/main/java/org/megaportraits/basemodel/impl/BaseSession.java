@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.megaportraits.basemodel.net.BaseGenerator;
 import org.megaportraits.basemodel.net.BaseModelConfig;
+import org.megaportraits.nn.tensor.DeviceStreams;
 import org.megaportraits.nn.tensor.NDImageBatch;
 import org.megaportraits.nn.warp.RigidPose;
 import org.megaportraits.sdk.ExecutionOptions;
@@ -74,96 +75,102 @@ final class BaseSession implements ReenactmentModel.Session {
 
     @Override
     public Avatar encodeAvatar(ImageBatch source, HeadPose pose, ImageBatch mask) {
-        checkOpen();
-        int s = resolution();
-        checkBatch("source", source, 1, 3, s);
-        if (mask != null) {
-            checkBatch("mask", mask, 1, 1, s);
-        }
-        if (pose == null) {
-            throw new InvalidInputException("no head pose given for the source", "pass the pose the face pipeline measured");
-        }
-        RigidPose rigid = rigidPose(pose);
-        NDManager own = newObjectManager();
-        try (NDScope scope = new NDScope(); NDManager scratch = manager.newSubManager()) {
-            NDArray image = input(source, scratch);
-            NDArray matte = mask == null ? null : input(mask, scratch);
-            NDArray theta = RigidPose.stack(scratch, List.of(rigid.fromCanonical()), DataType.FLOAT32);
-            BaseGenerator.Source enc = generator().encodeSource(model.store(), image, matte, theta, image, false);
-            NDScope.unregister(enc.volume(), enc.descriptor(), enc.expression());
-            enc.volume().attach(own);
-            enc.descriptor().attach(own);
-            enc.expression().attach(own);
-            return new EncodedAvatar(this, own, enc.volume(), enc.descriptor(), enc.expression(), pose);
-        } catch (RuntimeException e) {
-            own.close();
-            throw e;
+        try (DeviceStreams.Scope work = DeviceStreams.enter(manager.getDevice())) {
+            checkOpen();
+            int s = resolution();
+            checkBatch("source", source, 1, 3, s);
+            if (mask != null) {
+                checkBatch("mask", mask, 1, 1, s);
+            }
+            if (pose == null) {
+                throw new InvalidInputException("no head pose given for the source", "pass the pose the face pipeline measured");
+            }
+            RigidPose rigid = rigidPose(pose);
+            NDManager own = newObjectManager();
+            try (NDScope scope = new NDScope(); NDManager scratch = manager.newSubManager()) {
+                NDArray image = input(source, scratch);
+                NDArray matte = mask == null ? null : input(mask, scratch);
+                NDArray theta = RigidPose.stack(scratch, List.of(rigid.fromCanonical()), DataType.FLOAT32);
+                BaseGenerator.Source enc = generator().encodeSource(model.store(), image, matte, theta, image, false);
+                NDScope.unregister(enc.volume(), enc.descriptor(), enc.expression());
+                enc.volume().attach(own);
+                enc.descriptor().attach(own);
+                enc.expression().attach(own);
+                return new EncodedAvatar(this, own, enc.volume(), enc.descriptor(), enc.expression(), pose);
+            } catch (RuntimeException e) {
+                own.close();
+                throw e;
+            }
         }
     }
 
     @Override
     public Motion extractMotion(ImageBatch drivers, List<HeadPose> poses) {
-        checkOpen();
-        if (drivers == null || poses == null || drivers.size() != poses.size()) {
-            throw new InvalidInputException("motion needs one head pose per driver frame: got "
-                    + (drivers == null ? 0 : drivers.size()) + " frames and " + (poses == null ? 0 : poses.size())
-                    + " poses", "pass the face pipeline's pose of every frame");
-        }
-        checkBatch("drivers", drivers, drivers.size(), 3, -1);
-        poses.forEach(BaseSession::rigidPose);
-        NDManager own = newObjectManager();
-        try (NDScope scope = new NDScope(); NDManager scratch = manager.newSubManager()) {
-            NDArray crops = input(drivers, scratch);
-            NDList codes = new NDList();
-            for (int from = 0; from < drivers.size(); from += options.batchSize()) {
-                int to = Math.min(drivers.size(), from + options.batchSize());
-                codes.add(generator().expressionCode(model.store(), crops.get(from + ":" + to), false));
+        try (DeviceStreams.Scope work = DeviceStreams.enter(manager.getDevice())) {
+            checkOpen();
+            if (drivers == null || poses == null || drivers.size() != poses.size()) {
+                throw new InvalidInputException("motion needs one head pose per driver frame: got "
+                        + (drivers == null ? 0 : drivers.size()) + " frames and " + (poses == null ? 0 : poses.size())
+                        + " poses", "pass the face pipeline's pose of every frame");
             }
-            NDArray z = codes.size() == 1 ? codes.head() : NDArrays.concat(codes, 0);
-            NDScope.unregister(z);
-            z.attach(own);
-            return new DrivenMotion(this, own, z, poses);
-        } catch (RuntimeException e) {
-            own.close();
-            throw e;
+            checkBatch("drivers", drivers, drivers.size(), 3, -1);
+            poses.forEach(BaseSession::rigidPose);
+            NDManager own = newObjectManager();
+            try (NDScope scope = new NDScope(); NDManager scratch = manager.newSubManager()) {
+                NDArray crops = input(drivers, scratch);
+                NDList codes = new NDList();
+                for (int from = 0; from < drivers.size(); from += options.batchSize()) {
+                    int to = Math.min(drivers.size(), from + options.batchSize());
+                    codes.add(generator().expressionCode(model.store(), crops.get(from + ":" + to), false));
+                }
+                NDArray z = codes.size() == 1 ? codes.head() : NDArrays.concat(codes, 0);
+                NDScope.unregister(z);
+                z.attach(own);
+                return new DrivenMotion(this, own, z, poses);
+            } catch (RuntimeException e) {
+                own.close();
+                throw e;
+            }
         }
     }
 
     @Override
     public ImageBatch render(Avatar avatar, Motion motion, DrivingOptions driving) {
-        checkOpen();
-        EncodedAvatar a = own(avatar);
-        DrivenMotion m = own(motion);
-        DrivingOptions opts = driving == null ? DrivingOptions.ABSOLUTE_DRIVER : driving;
-        DrivenMotion reference = opts.mode() == DrivingOptions.Mode.RELATIVE ? own(opts.reference()) : null;
-        List<double[]> thetas = new ArrayList<>(m.size());
-        RigidPose source = a.rigidPose();
-        RigidPose ref = reference == null ? null : rigidPose(reference.poses().get(0));
-        for (HeadPose p : m.poses()) {
-            RigidPose d = rigidPose(p);
-            RigidPose out = ref == null ? d : d.relative(ref, source);
-            if (opts.framing() == DrivingOptions.Framing.SOURCE) {
-                out = out.withFramingOf(source);
+        try (DeviceStreams.Scope work = DeviceStreams.enter(manager.getDevice())) {
+            checkOpen();
+            EncodedAvatar a = own(avatar);
+            DrivenMotion m = own(motion);
+            DrivingOptions opts = driving == null ? DrivingOptions.ABSOLUTE_DRIVER : driving;
+            DrivenMotion reference = opts.mode() == DrivingOptions.Mode.RELATIVE ? own(opts.reference()) : null;
+            List<double[]> thetas = new ArrayList<>(m.size());
+            RigidPose source = a.rigidPose();
+            RigidPose ref = reference == null ? null : rigidPose(reference.poses().get(0));
+            for (HeadPose p : m.poses()) {
+                RigidPose d = rigidPose(p);
+                RigidPose out = ref == null ? d : d.relative(ref, source);
+                if (opts.framing() == DrivingOptions.Framing.SOURCE) {
+                    out = out.withFramingOf(source);
+                }
+                thetas.add(out.toCanonical());
             }
-            thetas.add(out.toCanonical());
-        }
-        try (NDScope scope = new NDScope(); NDManager scratch = manager.newSubManager()) {
-            NDArray z = m.expression();
-            if (reference != null) {
-                // the driver's expression change since its reference frame, applied to the source's
-                z = a.expression().add(z.sub(reference.expression()));
+            try (NDScope scope = new NDScope(); NDManager scratch = manager.newSubManager()) {
+                NDArray z = m.expression();
+                if (reference != null) {
+                    // the driver's expression change since its reference frame, applied to the source's
+                    z = a.expression().add(z.sub(reference.expression()));
+                }
+                NDArray theta = RigidPose.stack(scratch, thetas, DataType.FLOAT32);
+                NDList frames = new NDList();
+                for (int from = 0; from < m.size(); from += options.batchSize()) {
+                    int to = Math.min(m.size(), from + options.batchSize());
+                    String range = from + ":" + to;
+                    frames.add(generator().render(model.store(), a.volume(), a.descriptor(), z.get(range), theta.get(range), false));
+                }
+                NDArray images = frames.size() == 1 ? frames.head() : NDArrays.concat(frames, 0);
+                images = images.toType(DataType.FLOAT32, false);
+                NDScope.unregister(images);
+                return NDImageBatch.wrap(manager, images);
             }
-            NDArray theta = RigidPose.stack(scratch, thetas, DataType.FLOAT32);
-            NDList frames = new NDList();
-            for (int from = 0; from < m.size(); from += options.batchSize()) {
-                int to = Math.min(m.size(), from + options.batchSize());
-                String range = from + ":" + to;
-                frames.add(generator().render(model.store(), a.volume(), a.descriptor(), z.get(range), theta.get(range), false));
-            }
-            NDArray images = frames.size() == 1 ? frames.head() : NDArrays.concat(frames, 0);
-            images = images.toType(DataType.FLOAT32, false);
-            NDScope.unregister(images);
-            return NDImageBatch.wrap(manager, images);
         }
     }
 

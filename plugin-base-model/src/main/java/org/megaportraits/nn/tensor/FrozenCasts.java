@@ -13,7 +13,7 @@ import java.util.Objects;
  * floating type and on the device of the activations they meet, made once and kept: a
  * differentiable cast at every use ({@link MixedPrecision#cast}) costs two kernels, a recorded
  * autograd node and a fresh copy per pass. Each copy belongs to the weight's manager and is freed
- * with it. Safe for use from several threads.
+ * with it. Safe for use from several threads (a copy is complete before it is shared).
  */
 public final class FrozenCasts {
 
@@ -57,6 +57,8 @@ public final class FrozenCasts {
                 // copies of weights whose manager has closed since (a store's per-call mirror, say) go
                 copies.values().removeIf(NDArray::isReleased);
                 copies.put(key, c);
+                // complete before another thread, on another stream, can take it from here
+                DeviceStreams.synchronize(device);
             }
             return c;
         }

@@ -1,28 +1,12 @@
 package org.megaportraits.nn.tensor;
 
-import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDManager;
-import ai.djl.pytorch.engine.PtSymbolBlock;
-import ai.djl.pytorch.jni.IValueUtils;
-import ai.djl.pytorch.jni.JniUtils;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
-import java.util.zip.CRC32;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 /**
  * PyTorch operators that DJL 0.36's Java API does not reach, called through a TorchScript module
@@ -40,9 +24,8 @@ import java.util.zip.ZipOutputStream;
  * </ul>
  * Each has a reference built from DJL's operators that the tests hold it to.
  *
- * <p>The module holds no weights. Its source is generated below and packed, with a two-line
- * pickle of the module object, into the zip archive {@code torch::jit::load} reads; DJL's JNI
- * loads it from memory once per process. Calls go through DJL's training-capable module call, so
+ * <p>The module holds no weights. Its source is generated below and loaded from memory once per
+ * process ({@link ScriptModule}). Calls go through DJL's training-capable module call, so
  * autograd records them like any other operation: gradients flow to every tensor argument. The
  * results belong to the first argument's manager, as with DJL's own operators. A call costs about
  * 15 µs of host time (interpreter and JNI), no device synchronisation.
@@ -51,9 +34,6 @@ import java.util.zip.ZipOutputStream;
  * lack some half-precision versions).
  */
 public final class TorchOps {
-
-    /** Names DJL's module call reads as plain tensors (others carry list, tuple or method markers). */
-    private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9_\\-]*");
 
     private TorchOps() {
     }
@@ -164,36 +144,8 @@ public final class TorchOps {
         return (t == DataType.FLOAT16 || t == DataType.BFLOAT16) && !x.getDevice().isGpu();
     }
 
-    /** Runs a method of the module; the result joins {@code first}'s manager. */
     private static NDArray call(String method, NDArray first, NDArray... rest) {
-        NDList in = new NDList(rest.length + 2);
-        in.add(plain(first));
-        // DJL picks the method from an array so named; it is not passed to the method
-        in.add(Module.tag(method));
-        for (NDArray a : rest) {
-            in.add(plain(a));
-        }
-        // the graph executor's optimiser (profiling runs, specialised plans with guards, symbolic
-        // autodiff) has nothing to fuse in these methods: run them as written, the same on every call;
-        // the setting is per thread, and the thread gets DJL's configured value back
-        JniUtils.setGraphExecutorOptimize(false);
-        try {
-            return IValueUtils.forward(Module.BLOCK, in, true).singletonOrThrow();
-        } finally {
-            JniUtils.setGraphExecutorOptimize(Module.OPTIMIZER_DEFAULT);
-        }
-    }
-
-    /** The array, or an unnamed view of it when its name would read as a list, tuple or map marker. */
-    private static NDArray plain(NDArray a) {
-        String name = a.getName();
-        return name == null || PLAIN_NAME.matcher(name).matches() ? a : a.reshape(a.getShape());
-    }
-
-    /** An array made to be cached: out of any NDScope open on this thread (which would close it). */
-    private static NDArray kept(NDArray a) {
-        NDScope.unregister(a);
-        return a;
+        return Module.OPS.call(method, first, rest).singletonOrThrow();
     }
 
     /** Zero-dimensional CPU arrays for the integer and float arguments (small: sizes, counts, epsilons), made once per value. */
@@ -201,34 +153,21 @@ public final class TorchOps {
         private static final Map<Object, NDArray> CACHE = new ConcurrentHashMap<>();
 
         static NDArray of(long v) {
-            return CACHE.computeIfAbsent(v, k -> kept(Module.MANAGER.full(new Shape(), v, DataType.INT64)));
+            return CACHE.computeIfAbsent(v, k -> ScriptModule.kept(ScriptModule.MANAGER.full(new Shape(), v, DataType.INT64)));
         }
 
         static NDArray of(double v) {
-            return CACHE.computeIfAbsent(v, k -> kept(Module.MANAGER.full(new Shape(), (float) v, DataType.FLOAT64)));
+            return CACHE.computeIfAbsent(v, k -> ScriptModule.kept(ScriptModule.MANAGER.full(new Shape(), (float) v, DataType.FLOAT64)));
         }
     }
 
     /** The loaded module, once per process (it holds no tensors, so one serves every device). */
     static final class Module {
-        static final NDManager MANAGER = NDManager.newBaseManager(Device.cpu(), Devices.ENGINE);
-        /** What DJL sets the graph executor's optimiser to (its property, default on). */
-        static final boolean OPTIMIZER_DEFAULT =
-                Boolean.parseBoolean(System.getProperty("ai.djl.pytorch.graph_optimizer", "true"));
-        static final PtSymbolBlock BLOCK = load(Source.archive());
-        private static final Map<String, NDArray> TAGS = new ConcurrentHashMap<>();
+        static final ScriptModule OPS = load(Source.archive());
 
-        static NDArray tag(String method) {
-            return TAGS.computeIfAbsent(method, m -> {
-                NDArray t = kept(MANAGER.zeros(new Shape()));
-                t.setName("module_method:" + m);
-                return t;
-            });
-        }
-
-        static PtSymbolBlock load(byte[] archive) {
+        static ScriptModule load(byte[] archive) {
             try {
-                return JniUtils.loadModule((PtNDManager) MANAGER, new ByteArrayInputStream(archive), false, false);
+                return ScriptModule.load(archive);
             } catch (IOException | RuntimeException e) {
                 // every network needs these operators: say what failed, not just that a class did not initialise
                 throw new IllegalStateException("the PyTorch library in use (" + Engine.getEngine(Devices.ENGINE).getVersion()
@@ -350,50 +289,14 @@ public final class TorchOps {
             return s.toString();
         }
 
-        /**
-         * The zip {@code torch::jit::load} reads: the code, the module object pickled (protocol 2:
-         * an instance of the class with {@code training = True}), an empty constants table, and
-         * the format version (3: no operator in the code has a versioned upgrader).
-         */
+        /** The archive of the module. */
         static byte[] archive() {
             return archive(code());
         }
 
         /** The archive around the given source (tests hand it broken code). */
         static byte[] archive(String code) {
-            try {
-                ByteArrayOutputStream pickle = new ByteArrayOutputStream();
-                pickle.write(new byte[] {(byte) 0x80, 2}); // PROTO 2
-                pickle.write(("c__torch__\n" + CLASS + "\n").getBytes(StandardCharsets.US_ASCII)); // GLOBAL
-                pickle.write(new byte[] {')', (byte) 0x81, '}'}); // EMPTY_TUPLE NEWOBJ EMPTY_DICT
-                byte[] key = "training".getBytes(StandardCharsets.US_ASCII);
-                pickle.write(new byte[] {'X', (byte) key.length, 0, 0, 0}); // BINUNICODE
-                pickle.write(key);
-                pickle.write(new byte[] {(byte) 0x88, 's', 'b', '.'}); // NEWTRUE SETITEM BUILD STOP
-                ByteArrayOutputStream zip = new ByteArrayOutputStream();
-                try (ZipOutputStream z = new ZipOutputStream(zip)) {
-                    stored(z, "ops/data.pkl", pickle.toByteArray());
-                    stored(z, "ops/code/__torch__.py", code.getBytes(StandardCharsets.UTF_8));
-                    stored(z, "ops/constants.pkl", new byte[] {(byte) 0x80, 2, ')', '.'});
-                    stored(z, "ops/version", "3\n".getBytes(StandardCharsets.US_ASCII));
-                }
-                return zip.toByteArray();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        private static void stored(ZipOutputStream z, String name, byte[] data) throws IOException {
-            ZipEntry e = new ZipEntry(name);
-            e.setMethod(ZipEntry.STORED);
-            e.setSize(data.length);
-            e.setCompressedSize(data.length);
-            CRC32 crc = new CRC32();
-            crc.update(data);
-            e.setCrc(crc.getValue());
-            z.putNextEntry(e);
-            z.write(data);
-            z.closeEntry();
+            return ScriptModule.archive(CLASS, code);
         }
     }
 }
