@@ -1,20 +1,12 @@
 package org.megaportraits.host.video;
 
-import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AAC;
-import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
-import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_RGB24;
-import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ShortBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Locale;
-import org.bytedeco.javacv.FFmpegFrameRecorder;
-import org.bytedeco.javacv.Frame;
 import org.megaportraits.sdk.InvalidInputException;
 import org.megaportraits.sdk.image.RgbImage;
 import org.slf4j.Logger;
@@ -22,8 +14,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Encodes {@link RgbImage} frames as H.264 (OpenH264) in MP4 at a fixed frame rate, with audio
- * re-encoded to AAC. Writes to a hidden temporary file beside the target and moves it into place
- * only in {@link #finish()}; closing without finishing deletes it, so a failed job leaves nothing.
+ * re-encoded to AAC. The video is encoded in segments of one GOP (one second) on several threads
+ * at once ({@link ParallelH264Encoder}); audio encoding and muxing stay on the caller's thread.
+ * Writes to a hidden temporary file beside the target and moves it into place only in
+ * {@link #finish()}; closing without finishing deletes it, so a failed job leaves nothing.
  * Not thread-safe: one thread writes.
  */
 public final class VideoWriter implements AutoCloseable {
@@ -36,28 +30,36 @@ public final class VideoWriter implements AutoCloseable {
     /** Small frames need more bits per pixel than that: never less than this many bits a second. */
     private static final int MIN_BITRATE = 1_000_000;
 
-    /** System property setting the H.264 encoder's threads. */
+    /** System property setting the number of H.264 segments encoded at once. */
     public static final String THREADS_PROPERTY = "portraits.video.encoderThreads";
 
-    /** Encoder threads by default at most: slices beyond this cost compression and gain little. */
+    /** Encoder threads by default at most: the writer's own thread (audio, muxing, the caller) needs a core too. */
     private static final int MAX_THREADS = 8;
 
     private final Path target;
     private final Path partial;
-    private final FFmpegFrameRecorder recorder;
-    private final ByteBuffer staging;
     private final int width;
     private final int height;
+    private final Mp4Muxer muxer;
+    private final int videoStream;
+    private final AacEncoder audio;
+    private final int audioStream;
+    private final ParallelH264Encoder video;
     private long framesWritten;
     private boolean finished;
+    private boolean released;
 
-    private VideoWriter(Path target, Path partial, FFmpegFrameRecorder recorder, int width, int height) {
+    private VideoWriter(Path target, Path partial, int width, int height, Mp4Muxer muxer, int videoStream,
+                        AacEncoder audio, int audioStream, ParallelH264Encoder video) {
         this.target = target;
         this.partial = partial;
-        this.recorder = recorder;
         this.width = width;
         this.height = height;
-        this.staging = ByteBuffer.allocateDirect(width * height * 3);
+        this.muxer = muxer;
+        this.videoStream = videoStream;
+        this.audio = audio;
+        this.audioStream = audioStream;
+        this.video = video;
     }
 
     /**
@@ -67,6 +69,17 @@ public final class VideoWriter implements AutoCloseable {
      * @throws InvalidInputException if the target is not a .mp4 path in an existing, writable folder
      */
     public static VideoWriter create(Path target, int width, int height, FrameRate rate, AudioInfo audio) {
+        int threads = encoderThreads();
+        return create(target, width, height, rate, audio, threads,
+                ParallelH264Encoder.framesInFlight(gop(rate), threads, 3L * width * height));
+    }
+
+    /**
+     * As {@link #create(Path, int, int, FrameRate, AudioInfo)} with the encoder threads and the bound
+     * on frames taken but not yet converted given (tests set them).
+     */
+    static VideoWriter create(Path target, int width, int height, FrameRate rate, AudioInfo audio, int threads,
+                              int framesInFlight) {
         Path out = target.toAbsolutePath().normalize();
         if (!out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".mp4")) {
             throw new InvalidInputException("output " + target + " is not an .mp4 file", "name the output something.mp4");
@@ -79,6 +92,17 @@ public final class VideoWriter implements AutoCloseable {
         if (Files.isDirectory(out)) {
             throw new InvalidInputException("output " + target + " is a folder", "give a file name ending in .mp4");
         }
+        // H.264 in 4:2:0 needs even sides: an odd side loses its last pixel row or column
+        int encodedWidth = width & ~1;
+        int encodedHeight = height & ~1;
+        if (encodedWidth < 2 || encodedHeight < 2) {
+            throw new IllegalArgumentException("frames of " + width + "x" + height + " are too small for H.264: 2x2 at least");
+        }
+        if (encodedWidth != width || encodedHeight != height) {
+            LOG.warn("frames of {}x{} are encoded as {}x{}: H.264 needs even sides", width, height, encodedWidth, encodedHeight);
+        }
+        long bitRate = (long) Math.max(MIN_BITRATE, encodedWidth * (long) encodedHeight * rate.perSecond() * BITS_PER_PIXEL);
+        H264Settings settings = new H264Settings(encodedWidth, encodedHeight, width, rate, bitRate, gop(rate));
         FFmpegLogging.quiet();
         Path partial;
         try {
@@ -86,48 +110,45 @@ public final class VideoWriter implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temporary file in " + dir, e);
         }
-        // H.264 in 4:2:0 needs even sides: an odd side loses its last pixel row or column
-        int encodedWidth = width & ~1;
-        int encodedHeight = height & ~1;
-        if (encodedWidth != width || encodedHeight != height) {
-            LOG.warn("frames of {}x{} are encoded as {}x{}: H.264 needs even sides", width, height, encodedWidth, encodedHeight);
-        }
-        FFmpegFrameRecorder r = new FFmpegFrameRecorder(partial.toFile(), encodedWidth, encodedHeight,
-                audio == null ? 0 : audio.channels());
-        r.setFormat("mp4");
-        // index first: players start before the whole file is there, and a cut copy still opens
-        r.setOption("movflags", "+faststart");
-        r.setVideoCodec(AV_CODEC_ID_H264);
-        r.setPixelFormat(AV_PIX_FMT_YUV420P);
-        r.setFrameRate(rate.perSecond());
-        r.setGopSize((int) Math.max(1, Math.round(2 * rate.perSecond())));
-        // OpenH264 encodes the slices of a frame on threads of its own: one slice per thread
-        int threads = encoderThreads();
-        if (threads > 1) {
-            r.setVideoOption("threads", Integer.toString(threads));
-            r.setVideoOption("slices", Integer.toString(threads));
-        }
-        r.setVideoBitrate((int) Math.min(Integer.MAX_VALUE,
-                Math.max(MIN_BITRATE, encodedWidth * (long) encodedHeight * rate.perSecond() * BITS_PER_PIXEL)));
-        if (audio != null) {
-            r.setAudioCodec(AV_CODEC_ID_AAC);
-            r.setSampleRate(audio.sampleRate());
-            r.setAudioChannels(audio.channels());
-            r.setAudioBitrate(96_000 * Math.min(audio.channels(), 2));
-        }
+        Mp4Muxer muxer = null;
+        AacEncoder aac = null;
         try {
-            r.start();
-        } catch (FFmpegFrameRecorder.Exception e) {
-            release(r);
+            muxer = Mp4Muxer.open(partial);
+            byte[] header;
+            int videoStream;
+            // the stream header (SPS/PPS) comes from an encoder that encodes nothing; each segment's must equal it
+            try (H264SegmentEncoder headerEncoder = H264SegmentEncoder.open(settings)) {
+                header = headerEncoder.header();
+                videoStream = muxer.addStream(headerEncoder.context());
+            }
+            int audioStream = -1;
+            if (audio != null) {
+                aac = AacEncoder.open(audio.sampleRate(), audio.channels());
+                audioStream = muxer.addStream(aac.context());
+            }
+            muxer.start();
+            ParallelH264Encoder video = new ParallelH264Encoder(settings, header, threads, framesInFlight, out.toString());
+            return new VideoWriter(out, partial, width, height, muxer, videoStream, aac, audioStream, video);
+        } catch (IOException | RuntimeException e) {
+            if (aac != null) {
+                aac.close();
+            }
+            if (muxer != null) {
+                muxer.close();
+            }
             deleteQuietly(partial);
             throw new IllegalStateException("cannot start the H.264/AAC encoder for " + target + ": " + e.getMessage(), e);
         }
-        return new VideoWriter(out, partial, r, width, height);
+    }
+
+    /** Frames per segment: one second of video, at least one frame. */
+    private static int gop(FrameRate rate) {
+        return (int) Math.max(1, Math.round(rate.perSecond()));
     }
 
     /**
-     * Encoder threads: {@value #THREADS_PROPERTY} if set (1 turns threading off), else half the
-     * cores, at most {@value #MAX_THREADS}.
+     * Segments encoded at once: {@value #THREADS_PROPERTY} if set (1 encodes on one thread), else
+     * half the cores, at most {@value #MAX_THREADS}.
      */
     static int encoderThreads() {
         String set = System.getProperty(THREADS_PROPERTY);
@@ -146,32 +167,41 @@ public final class VideoWriter implements AutoCloseable {
         return Math.max(1, Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors() / 2));
     }
 
-    /** Appends one frame; it must have the size the writer was created with. */
+    /**
+     * Appends one frame; it must have the size the writer was created with. The image is kept, not
+     * copied, until an encoder thread has converted it: do not change it after writing it. Blocks
+     * while the frames waiting for conversion are at their bound (the encoder is behind).
+     *
+     * @throws UncheckedIOException if encoding an earlier frame failed
+     */
     public void writeImage(RgbImage image) {
+        checkOpen();
         if (image.width() != width || image.height() != height) {
             throw new IllegalArgumentException("frame of " + image.width() + "x" + image.height() + " given to a "
                     + width + "x" + height + " video");
         }
-        staging.clear();
-        staging.put(image.rgb()).flip();
-        try {
-            // the encoder's (even) size with the frame's row stride: a crop, not a rescale, of an odd-sized frame
-            recorder.recordImage(recorder.getImageWidth(), recorder.getImageHeight(), Frame.DEPTH_UBYTE, 3, width * 3,
-                    AV_PIX_FMT_RGB24, staging);
-        } catch (FFmpegFrameRecorder.Exception e) {
-            throw new UncheckedIOException(new IOException("encoding frame " + framesWritten + " of " + target + " failed: "
-                    + e.getMessage(), e));
-        }
+        video.add(image);
         framesWritten++;
+        muxFinishedSegments();
     }
 
-    /** Appends audio (it is timed by its sample count, starting at the video's start). */
+    /**
+     * Appends audio (it is timed by its sample count, starting at the video's start).
+     *
+     * @throws IllegalStateException if the writer was created without audio
+     * @throws IllegalArgumentException if the chunk's rate or channels are not the writer's
+     */
     public void writeAudio(AudioChunk chunk) {
-        try {
-            recorder.recordSamples(chunk.sampleRate(), chunk.channels(), ShortBuffer.wrap(chunk.samples()));
-        } catch (FFmpegFrameRecorder.Exception e) {
-            throw new UncheckedIOException(new IOException("encoding audio of " + target + " failed: " + e.getMessage(), e));
+        checkOpen();
+        if (audio == null) {
+            throw new IllegalStateException("audio given to " + target + ", created without audio");
         }
+        try {
+            mux(audioStream, audio.encode(chunk));
+        } catch (IOException e) {
+            throw new UncheckedIOException("encoding audio of " + target + " failed", e);
+        }
+        muxFinishedSegments();
     }
 
     /** Frames written so far. */
@@ -179,34 +209,73 @@ public final class VideoWriter implements AutoCloseable {
         return framesWritten;
     }
 
-    /** Flushes the encoders, closes the file and moves it into place (replacing an older file). */
+    /**
+     * Waits for the last segments, flushes the audio, closes the file and moves it into place
+     * (replacing an older file).
+     */
     public void finish() {
+        checkOpen();
+        video.end();
         try {
-            recorder.stop();
-            recorder.release();
+            List<EncodedPacket> packets;
+            while ((packets = video.awaitNext()) != null) {
+                mux(videoStream, packets);
+            }
+            if (audio != null) {
+                mux(audioStream, audio.flush());
+            }
+            muxer.finish();
+        } catch (IOException e) {
+            throw new UncheckedIOException("finishing " + target + " failed", e);
+        }
+        release();
+        try {
             Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            finished = true;
-        } catch (FFmpegFrameRecorder.Exception e) {
-            throw new UncheckedIOException(new IOException("finishing " + target + " failed: " + e.getMessage(), e));
         } catch (IOException e) {
             throw new UncheckedIOException("moving the finished video to " + target + " failed", e);
         }
+        finished = true;
     }
 
-    /** Releases the encoder; without {@link #finish()}, deletes the partial file. */
+    /** Stops the encoder threads and frees the encoders; without {@link #finish()}, deletes the partial file. */
     @Override
     public void close() {
+        release();
         if (!finished) {
-            release(recorder);
             deleteQuietly(partial);
         }
     }
 
-    private static void release(FFmpegFrameRecorder r) {
+    /** The encoders and the file are native objects: a call after they were freed must not reach them. */
+    private void checkOpen() {
+        if (released) {
+            throw new IllegalStateException(target + " is already " + (finished ? "finished" : "closed"));
+        }
+    }
+
+    /** Writes the packets of the segments finished so far, without waiting for the others. */
+    private void muxFinishedSegments() {
         try {
-            r.release();
-        } catch (FFmpegFrameRecorder.Exception e) {
-            // the partial file is deleted next; nothing else to save
+            mux(videoStream, video.takeFinished());
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing " + target + " failed", e);
+        }
+    }
+
+    private void mux(int stream, List<EncodedPacket> packets) throws IOException {
+        for (EncodedPacket p : packets) {
+            muxer.write(stream, p);
+        }
+    }
+
+    private void release() {
+        if (!released) {
+            released = true;
+            video.close();
+            if (audio != null) {
+                audio.close();
+            }
+            muxer.close();
         }
     }
 
