@@ -107,16 +107,13 @@ public final class Scalars {
 
     /** {@code a} limited to [lo, hi] (NaN stays NaN, as in DJL's clip). */
     public static NDArray clip(NDArray a, float lo, float hi) {
-        try (NDArray low = number(lo); NDArray high = number(hi)) {
-            return a.maximum(low).minimum(high);
-        }
+        // one clamp kernel (DJL's clip is a maximum and a minimum: two passes over the array)
+        return TorchOps.clamp(a, lo, hi);
     }
 
     /** {@code a} limited to [lo, hi], in a's type when that is an integer type. */
     public static NDArray clip(NDArray a, int lo, int hi) {
-        try (NDArray low = number(lo); NDArray high = number(hi)) {
-            return a.maximum(low).minimum(high);
-        }
+        return TorchOps.clamp(a, lo, hi);
     }
 
     public static NDArray gt(NDArray a, float v) {

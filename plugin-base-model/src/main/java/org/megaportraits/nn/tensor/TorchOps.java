@@ -20,7 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <li>grid sampling, trilinear of volumes ({@code grid_sampler_3d}) and bilinear of images through
  * affine maps ({@code grid_sampler_2d}): one kernel instead of gathers and index arithmetic;
  * <li>spectral normalisation and weight standardisation, one call each instead of dozens of engine
- * calls per weight and pass.
+ * calls per weight and pass;
+ * <li>clamping to an interval in one kernel (DJL's clip is a maximum and a minimum).
  * </ul>
  * Each has a reference built from DJL's operators that the tests hold it to.
  *
@@ -139,6 +140,20 @@ public final class TorchOps {
         return call(update ? "spectral_norm_update" : "spectral_norm", w, u, Numbers.of((double) eps));
     }
 
+    /**
+     * {@code x} limited to [lo, hi] in one kernel, same shape and type; for integer arrays the
+     * bounds are taken as whole numbers. The gradient is 1 inside the bounds and at them, 0 outside.
+     */
+    public static NDArray clamp(NDArray x, double lo, double hi) {
+        if (!x.getDataType().isFloating()) {
+            return call("clamp_int", x, Numbers.of((long) lo), Numbers.of((long) hi));
+        }
+        if (needsUpcast(x)) {
+            return MixedPrecision.cast(clamp(MixedPrecision.cast(x, DataType.FLOAT32), lo, hi), x.getDataType());
+        }
+        return call("clamp", x, Numbers.of(lo), Numbers.of(hi));
+    }
+
     private static boolean needsUpcast(NDArray x) {
         DataType t = x.getDataType();
         return (t == DataType.FLOAT16 || t == DataType.BFLOAT16) && !x.getDevice().isGpu();
@@ -207,6 +222,10 @@ public final class TorchOps {
             s.append("  def group_norm_affine(").append(self)
                     .append(", x: Tensor, groups: Tensor, eps: Tensor, weight: Tensor, bias: Tensor) -> Tensor:\n");
             s.append("    return torch.group_norm(x, int(groups), weight, bias, float(eps))\n");
+            s.append("  def clamp(").append(self).append(", x: Tensor, lo: Tensor, hi: Tensor) -> Tensor:\n");
+            s.append("    return torch.clamp(x, float(lo), float(hi))\n");
+            s.append("  def clamp_int(").append(self).append(", x: Tensor, lo: Tensor, hi: Tensor) -> Tensor:\n");
+            s.append("    return torch.clamp(x, int(lo), int(hi))\n");
             s.append("  def grid_sample_3d(").append(self).append(", volume: Tensor, grid: Tensor) -> Tensor:\n");
             s.append("    t = torch.promote_types(torch.promote_types(volume.dtype, grid.dtype), 6)\n"); // 6: float32
             s.append("    v = volume.to(t).expand([grid.size(0), -1, -1, -1, -1])\n");

@@ -1,5 +1,6 @@
 package org.megaportraits.nn.tensor;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -134,6 +135,26 @@ class TorchOpsTest {
             for (int i = 0; i < names.length; i++) {
                 assertClose(expected.get(i), actual.get(i), 1e-10, names[i]);
             }
+        }
+    }
+
+    @Test
+    void clampingIsOneMinimumOfAMaximumWithGradientOneInsideAndZeroOutside() {
+        try (NDManager m = manager.newSubManager()) {
+            NDArray x = m.create(new double[] {-3, -1, -0.5, 0, 0.7, 2, 5}, new Shape(7));
+            x.setRequiresGradient(true);
+            NDArray y;
+            try (GradientCollector c = Engine.getEngine(Devices.ENGINE).newGradientCollector()) {
+                y = TorchOps.clamp(x, -1, 2);
+                c.backward(y.mul(m.create(new double[] {1, 2, 3, 4, 5, 6, 7})));
+            }
+            assertArrayEquals(new double[] {-1, -1, -0.5, 0, 0.7, 2, 2}, y.toDoubleArray(), 0);
+            // d/dx of sum(w * clamp(x)): w inside [lo, hi] (bounds included), 0 outside
+            assertArrayEquals(new double[] {0, 2, 3, 4, 5, 6, 0}, x.getGradient().toDoubleArray(), 0);
+            NDArray half = m.create(new float[] {-2f, 0.5f, 9f}).toType(DataType.FLOAT16, false);
+            NDArray h = TorchOps.clamp(half, 0, 6);
+            assertEquals(DataType.FLOAT16, h.getDataType());
+            assertArrayEquals(new float[] {0f, 0.5f, 6f}, h.toType(DataType.FLOAT32, false).toFloatArray(), 0f);
         }
     }
 
