@@ -1,0 +1,66 @@
+import java.util.*;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Runs the portraits command with the stack of every pipeline thread (and main) sampled every 10 ms
+ * after a delay (-Dsample.delay=ms, default 3500: past start-up), and prints each thread's most
+ * frequent top frames with the first project frame below them: where each stage's time goes, and
+ * how long it waits for its neighbours. Build and run:
+ *   javac -d /tmp/sampler -cp host-sample/target/portraits.jar benchmarks/jvm/JobSampler.java
+ *   java -cp /tmp/sampler:host-sample/target/portraits.jar JobSampler reenact --source ... (the command's arguments)
+ * Options: -Dsample.depth=3 (top frames per key), -Dsample.top=14 (lines per thread).
+ */
+public class JobSampler {
+    static final Map<String, Map<String, Integer>> HITS = new ConcurrentHashMap<>();
+    static final Map<String, Integer> TOTAL = new ConcurrentHashMap<>();
+
+    public static void main(String[] args) throws Exception {
+        long delayMs = Long.getLong("sample.delay", 3500);
+        int depth = Integer.getInteger("sample.depth", 3);
+        long start = System.nanoTime();
+        Thread s = new Thread(() -> {
+            while (true) {
+                try { Thread.sleep(10); } catch (InterruptedException e) { return; }
+                if ((System.nanoTime() - start) / 1_000_000 < delayMs) continue;
+                for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
+                    Thread t = e.getKey();
+                    String n = t.getName();
+                    if (!n.startsWith("video-pipeline") && !n.equals("main")) continue;
+                    String who = n + "#" + t.getId();
+                    StackTraceElement[] st = e.getValue();
+                    StringBuilder key = new StringBuilder();
+                    int k = 0;
+                    for (StackTraceElement f : st) {
+                        if (k < depth) { key.append(shortName(f)).append(" < "); k++; }
+                    }
+                    for (StackTraceElement f : st) {
+                        if (f.getClassName().startsWith("org.megaportraits")) { key.append(" @ ").append(shortName(f)); break; }
+                    }
+                    HITS.computeIfAbsent(who, x -> new ConcurrentHashMap<>()).merge(key.toString(), 1, Integer::sum);
+                    TOTAL.merge(who, 1, Integer::sum);
+                }
+            }
+        });
+        s.setDaemon(true);
+        s.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(JobSampler::report));
+        org.megaportraits.host.cli.PortraitsCommand.main(args);
+    }
+
+    static String shortName(StackTraceElement f) {
+        String c = f.getClassName();
+        return c.substring(c.lastIndexOf('.') + 1) + "." + f.getMethodName() + ":" + f.getLineNumber();
+    }
+
+    static void report() {
+        for (String who : new TreeSet<>(HITS.keySet())) {
+            int total = TOTAL.get(who);
+            System.out.printf("=== %s: %d samples%n", who, total);
+            List<Map.Entry<String, Integer>> l = new ArrayList<>(HITS.get(who).entrySet());
+            l.sort((a, b) -> b.getValue() - a.getValue());
+            for (int i = 0; i < Math.min(Integer.getInteger("sample.top", 14), l.size()); i++) {
+                System.out.printf("%5.1f%%  %s%n", 100.0 * l.get(i).getValue() / total, l.get(i).getKey());
+            }
+        }
+    }
+}
