@@ -244,6 +244,70 @@ def layouts_training():
     torch.backends.cudnn.benchmark = False
 
 
+def group_norm_keeping_layout(x, groups, g, b, eps=1e-5):
+    """Group norm of a channels-last map that returns channels-last: statistics by var_mean over the
+    (positions, channels of a group) axes of the NHWC view, then one fused multiply-add per element."""
+    n, c = x.shape[0], x.shape[1]
+    nhwc = x.permute(0, *range(2, x.dim()), 1)
+    var, mean = torch.var_mean(nhwc.reshape(n, -1, groups, c // groups), dim=(1, 3), correction=0)
+    scale = torch.rsqrt(var + eps).repeat_interleave(c // groups, 1) * g
+    shift = b - mean.repeat_interleave(c // groups, 1) * scale
+    shape = (n, c) + (1,) * (x.dim() - 2)
+    return torch.addcmul(shift.reshape(shape), x, scale.reshape(shape))
+
+
+def layouts_kept():
+    """The residual pair of layouts_training (conv, group norm, relu, twice), channels-first with PyTorch's
+    group norm against channels-last with a group norm that keeps the layout: fp16 forward at the
+    inference batch 32, bf16 forward and backward at the training batch 8. Whether removing cuDNN's
+    NCHW/NHWC transposes pays once the norms stop undoing the layout."""
+    torch.backends.cudnn.benchmark = True
+    for batch, dt, train in [(32, torch.float16, False), (8, bf, True)]:
+        for s in [(batch, 512, 64, 64), (batch, 256, 128, 128), (batch, 128, 256, 256), (batch, 64, 512, 512),
+                  (batch, 96, 16, 64, 64)]:
+            c = s[1]
+            k = (3,) * (len(s) - 2)
+            conv = F.conv2d if len(s) == 4 else F.conv3d
+            fmt = torch.channels_last if len(s) == 4 else torch.channels_last_3d
+            w1 = (torch.randn((c, c) + k, device=dev, dtype=dt) * 0.02).requires_grad_(train)
+            w2 = (torch.randn((c, c) + k, device=dev, dtype=dt) * 0.02).requires_grad_(train)
+            g = torch.ones(c, device=dev, dtype=dt, requires_grad=train)
+            b = torch.zeros(c, device=dev, dtype=dt, requires_grad=train)
+            x0 = torch.randn(s, device=dev, dtype=dt)
+            for name, x, norm in [("channels-first, group_norm", x0, lambda v: F.group_norm(v, 32, g, b)),
+                                  ("channels-last, layout-keeping norm", x0.contiguous(memory_format=fmt),
+                                   lambda v: group_norm_keeping_layout(v, 32, g, b))]:
+                x = x.clone().requires_grad_(train)
+                wa = w1 if name.startswith("channels-first") else w1.detach().contiguous(memory_format=fmt).requires_grad_(train)
+                wb = w2 if name.startswith("channels-first") else w2.detach().contiguous(memory_format=fmt).requires_grad_(train)
+
+                def fwd():
+                    h = F.relu(norm(conv(x, wa, padding=1)))
+                    return F.relu(norm(conv(h, wb, padding=1)))
+
+                with torch.set_grad_enabled(train):
+                    out = fwd()
+                    keeps = out.is_contiguous(memory_format=fmt)
+                    ref = F.relu(F.group_norm(conv(F.relu(F.group_norm(conv(x0.float(), w1.float(), padding=1), 32,
+                                                                       g.float(), b.float())), w2.float(), padding=1),
+                                              32, g.float(), b.float()))
+                    err = ((out.float() - ref).norm() / ref.norm()).item()
+                if train:
+                    gy = torch.randn_like(out)
+
+                    def both():
+                        x.grad = None
+                        fwd().backward(gy)
+
+                    ms = bench(both, reps=10)
+                    line(f"res pair {dt} train {name} {tuple(s)}", ms, f"keeps layout: {keeps}  rel err {err:.1e}")
+                else:
+                    with torch.no_grad():
+                        ms = bench(fwd, reps=10)
+                    line(f"res pair {dt} infer {name} {tuple(s)}", ms, f"keeps layout: {keeps}  rel err {err:.1e}")
+    torch.backends.cudnn.benchmark = False
+
+
 def narrow_heads_training():
     """The warping generators' head (3x3x3 convolution to 3 offset channels at 16 x 64 x 64) forward and
     backward in bf16 at the training batch: as is, and with the output channels zero-padded to 8 (tensor
@@ -383,7 +447,7 @@ if __name__ == "__main__":
     print(torch.__version__, torch.cuda.get_device_name(), flush=True)
     torch.manual_seed(0)
     only = [a[len("--only="):] for a in sys.argv if a.startswith("--only=")]
-    for section in [ceilings, norms, norms_training, upsamples_training, layouts_training, narrow_heads_training,
+    for section in [ceilings, norms, norms_training, upsamples_training, layouts_training, layouts_kept, narrow_heads_training,
                     samplers, convs]:
         if not only or section.__name__ in only:
             section()
