@@ -208,17 +208,8 @@ public final class ReenactJob {
             long t = System.nanoTime();
             // the first batch may wait here for the session and the avatar (see ModelStart)
             ReenactmentModel.Session session = m.session();
-            try {
-                ImageBatch render;
-                if (driving.needsReference()) {
-                    // relative driving takes its reference from the first frame's motion
-                    try (Motion motion = session.extractMotion(aligned.crops(), aligned.poses())) {
-                        render = session.render(driving.avatar(), motion, driving.options(motion));
-                    }
-                } else {
-                    // one call: the model waits for the device once per batch, not twice
-                    render = session.drive(driving.avatar(), aligned.crops(), aligned.poses(), driving.options());
-                }
+            try (Motion motion = session.extractMotion(aligned.crops(), aligned.poses())) {
+                ImageBatch render = session.render(driving.avatar(), motion, driving.options(motion));
                 times.add("model", t, firstBatch);
                 return new Rendered(aligned, render);
             } catch (RuntimeException | Error x) {
@@ -323,21 +314,10 @@ public final class ReenactJob {
             return request.mode() == DrivingOptions.Mode.ABSOLUTE && request.framing() == DrivingOptions.Framing.DRIVER;
         }
 
-        /** Whether the next batch's motion must be kept: relative driving before its reference exists. */
-        boolean needsReference() {
-            return request.mode() == DrivingOptions.Mode.RELATIVE && reference == null;
-        }
-
-        /** The options for a batch, taking the reference from its first frame if there is none yet. */
         DrivingOptions options(Motion batch) {
-            if (needsReference()) {
+            if (request.mode() == DrivingOptions.Mode.RELATIVE && reference == null) {
                 reference = batch.frame(0);
             }
-            return options();
-        }
-
-        /** The options once no reference is needed or it exists. */
-        DrivingOptions options() {
             return new DrivingOptions(request.framing(), request.mode(), reference);
         }
 

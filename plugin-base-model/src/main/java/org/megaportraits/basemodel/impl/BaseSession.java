@@ -174,19 +174,6 @@ final class BaseSession implements ReenactmentModel.Session {
         }
     }
 
-    /**
-     * Motion and render under one device scope: the motion's kernels and the render's queue
-     * behind each other, and the call waits for the device once, at its end (in the reenact job
-     * on an H100, 260 -> 278 frames/s against two calls).
-     */
-    @Override
-    public ImageBatch drive(Avatar avatar, ImageBatch drivers, List<HeadPose> poses, DrivingOptions driving) {
-        try (DeviceStreams.Scope work = DeviceStreams.enter(manager.getDevice());
-             Motion motion = extractMotion(drivers, poses)) {
-            return render(avatar, motion, driving);
-        }
-    }
-
     /** An input batch as a tensor on the session's device in the session's precision. */
     private NDArray input(ImageBatch batch, NDManager scratch) {
         NDArray t = NDImageBatch.toTensor(batch, scratch);

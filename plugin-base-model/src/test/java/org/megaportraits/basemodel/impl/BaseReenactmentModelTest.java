@@ -128,25 +128,6 @@ class BaseReenactmentModelTest {
     }
 
     @Test
-    void drivingInOneCallEqualsMotionThenRender() {
-        try (ReenactmentModel.Session s = model.open(ExecutionOptions.CPU.withBatchSize(2))) {
-            try (Avatar avatar = s.encodeAvatar(batch(64, 0), SOURCE_POSE, null);
-                    Motion motion = s.extractMotion(batch(64, 1, 2, 3), DRIVER_POSES);
-                    ImageBatch twoCalls = s.render(avatar, motion, DrivingOptions.ABSOLUTE_DRIVER);
-                    ImageBatch oneCall = s.drive(avatar, batch(64, 1, 2, 3), DRIVER_POSES, DrivingOptions.ABSOLUTE_DRIVER)) {
-                NDArray a = twoCalls.unwrap(NDArray.class).orElseThrow();
-                NDArray b = oneCall.unwrap(NDArray.class).orElseThrow();
-                assertEquals(a.getShape(), b.getShape());
-                assertEquals(0f, a.sub(b).abs().max().getFloat(), 1e-6f);
-            }
-            // an avatar the session did not make is refused as in render (the motion made first is freed)
-            InvalidInputException e = assertThrows(InvalidInputException.class,
-                    () -> s.drive(null, batch(64, 1), DRIVER_POSES.subList(0, 1), DrivingOptions.ABSOLUTE_DRIVER));
-            assertTrue(e.getMessage().contains("avatar"), e.getMessage());
-        }
-    }
-
-    @Test
     void driverCropsOfAnotherSizeAreResizedForTheExpressionEncoder() {
         try (ReenactmentModel.Session s = model.open(ExecutionOptions.CPU);
                 Motion m = s.extractMotion(batch(128, 1, 2), DRIVER_POSES.subList(0, 2))) {

@@ -56,20 +56,6 @@ public interface ReenactmentModel {
          */
         ImageBatch render(Avatar avatar, Motion motion, DrivingOptions options);
 
-        /**
-         * {@link #extractMotion} and {@link #render} in one call: the drivers' motion drives the
-         * avatar, and the motion is not kept. An implementation on a GPU may then wait for the
-         * device once instead of twice (each call returns its work done). Relative driving still
-         * needs its reference motion from {@link #extractMotion}.
-         *
-         * @since 1.1
-         */
-        default ImageBatch drive(Avatar avatar, ImageBatch drivers, List<HeadPose> poses, DrivingOptions options) {
-            try (Motion motion = extractMotion(drivers, poses)) {
-                return render(avatar, motion, options);
-            }
-        }
-
         /** Frees the weights on the device once nothing else uses them. */
         @Override
         void close();
