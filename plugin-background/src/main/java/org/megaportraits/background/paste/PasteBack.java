@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.megaportraits.face.crop.AffineSampler;
 import org.megaportraits.nn.tensor.NDImageBatch;
 import org.megaportraits.nn.tensor.Scalars;
@@ -81,15 +82,19 @@ public final class PasteBack {
         if (w <= 0 || h <= 0) {
             return new ArrayList<>(frames);
         }
-        List<RgbImage> patches = new ArrayList<>(n);
-        List<double[]> maps = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
+        int left = x0;
+        int top = y0;
+        // frame-sized copies on several cores: at 1080p a batch is hundreds of megabytes to move
+        List<RgbImage> patches = IntStream.range(0, n).parallel().mapToObj(i -> {
             byte[] patch = new byte[w * h * 3];
             byte[] rgb = frames.get(i).rgb();
             for (int y = 0; y < h; y++) {
-                System.arraycopy(rgb, ((y0 + y) * width + x0) * 3, patch, y * w * 3, w * 3);
+                System.arraycopy(rgb, ((top + y) * width + left) * 3, patch, y * w * 3, w * 3);
             }
-            patches.add(new RgbImage(w, h, patch));
+            return new RgbImage(w, h, patch);
+        }).toList();
+        List<double[]> maps = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
             CropTransform a = at.get(i);
             // region pixel (u, v) -> frame (x0 + u, y0 + v) -> crop coordinates
             double[] inv = AffineSampler.invert(new double[] {a.a00(), a.a01(), a.a02(), a.a10(), a.a11(), a.a12()});
@@ -123,16 +128,14 @@ public final class PasteBack {
             NDArray wt = sampled.get(":, 3:4").mul(inside.toType(DataType.FLOAT32, false));
             blended = NDImageBatch.toHost(rgb.mul(wt).add(regions.mul(Scalars.rsub(1f, wt))));
         }
-        List<RgbImage> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
+        return IntStream.range(0, n).parallel().mapToObj(i -> {
             byte[] pixels = frames.get(i).rgb().clone();
             byte[] b = blended.get(i).rgb();
             for (int y = 0; y < h; y++) {
-                System.arraycopy(b, y * w * 3, pixels, ((y0 + y) * width + x0) * 3, w * 3);
+                System.arraycopy(b, y * w * 3, pixels, ((top + y) * width + left) * 3, w * 3);
             }
-            out.add(new RgbImage(width, height, pixels));
-        }
-        return out;
+            return new RgbImage(width, height, pixels);
+        }).toList();
     }
 
     /** The frame pixels the crop covers: [x0, y0, x1, y1), clipped to the frame. */

@@ -124,8 +124,9 @@ public final class NDImageBatch implements ImageBatch {
             if (x.getShape().get(1) == 1) {
                 x = x.repeat(1, 3);
             }
-            all = Scalars.add(Scalars.mul(Scalars.clip(x, 0f, 1f), 255f), 0.5f).floor().toType(DataType.UINT8, false)
-                    .transpose(0, 2, 3, 1).toDevice(ai.djl.Device.cpu(), false).toByteArray();
+            // interleaved on the device: a copy of a transposed view would be reordered on the host
+            NDArray rgb8 = Scalars.add(Scalars.mul(Scalars.clip(x, 0f, 1f), 255f), 0.5f).floor().toType(DataType.UINT8, false);
+            all = TorchOps.contiguous(rgb8.transpose(0, 2, 3, 1)).toDevice(ai.djl.Device.cpu(), false).toByteArray();
         }
         int n = (int) nchw.getShape().get(0);
         int h = (int) nchw.getShape().get(2);

@@ -154,6 +154,14 @@ public final class TorchOps {
         return call("clamp", x, Numbers.of(lo), Numbers.of(hi));
     }
 
+    /**
+     * {@code x} in PyTorch's default row-major layout (itself if it already is): a transposed view
+     * made contiguous on its own device, so that a copy to the host needs no reordering there.
+     */
+    public static NDArray contiguous(NDArray x) {
+        return call("contiguous", x);
+    }
+
     private static boolean needsUpcast(NDArray x) {
         DataType t = x.getDataType();
         return (t == DataType.FLOAT16 || t == DataType.BFLOAT16) && !x.getDevice().isGpu();
@@ -226,6 +234,8 @@ public final class TorchOps {
             s.append("    return torch.clamp(x, float(lo), float(hi))\n");
             s.append("  def clamp_int(").append(self).append(", x: Tensor, lo: Tensor, hi: Tensor) -> Tensor:\n");
             s.append("    return torch.clamp(x, int(lo), int(hi))\n");
+            s.append("  def contiguous(").append(self).append(", x: Tensor) -> Tensor:\n");
+            s.append("    return torch.contiguous(x)\n");
             s.append("  def grid_sample_3d(").append(self).append(", volume: Tensor, grid: Tensor) -> Tensor:\n");
             s.append("    t = torch.promote_types(torch.promote_types(volume.dtype, grid.dtype), 6)\n"); // 6: float32
             s.append("    v = volume.to(t).expand([grid.size(0), -1, -1, -1, -1])\n");

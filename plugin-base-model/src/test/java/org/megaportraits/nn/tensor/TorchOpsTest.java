@@ -139,6 +139,19 @@ class TorchOpsTest {
     }
 
     @Test
+    void aTransposedViewMadeContiguousKeepsItsValuesInItsOwnOrder() {
+        try (NDManager m = manager.newSubManager()) {
+            NDArray x = m.arange(0f, 24f, 1f).reshape(2, 3, 2, 2);
+            NDArray t = x.transpose(0, 2, 3, 1);
+            NDArray c = TorchOps.contiguous(t);
+            assertEquals(t.getShape(), c.getShape());
+            // element (n, y, x, ch) of the interleaved copy is x's (n, ch, y, x)
+            assertArrayEquals(new float[] {0, 4, 8, 1, 5, 9}, c.get("0, 0, 0:2, :").flatten().toFloatArray(), 0f);
+            assertArrayEquals(t.toFloatArray(), c.toFloatArray(), 0f);
+        }
+    }
+
+    @Test
     void clampingIsOneMinimumOfAMaximumWithGradientOneInsideAndZeroOutside() {
         try (NDManager m = manager.newSubManager()) {
             NDArray x = m.create(new double[] {-3, -1, -0.5, 0, 0.7, 2, 5}, new Shape(7));
