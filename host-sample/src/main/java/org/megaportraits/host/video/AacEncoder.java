@@ -3,15 +3,11 @@ package org.megaportraits.host.video;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_FLAG_GLOBAL_HEADER;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
-import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder_by_name;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_packet;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_frame;
-import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EAGAIN;
-import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_FLTP;
 import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_copy;
 import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_default;
@@ -151,18 +147,7 @@ final class AacEncoder implements AutoCloseable {
     }
 
     private void receive(List<EncodedPacket> out) throws IOException {
-        while (true) {
-            int status = avcodec_receive_packet(context, packet);
-            if (status == AVERROR_EAGAIN() || status == AVERROR_EOF) {
-                return;
-            }
-            check(status, "receiving an AAC packet");
-            try {
-                out.add(EncodedPacket.copyOf(packet));
-            } finally {
-                av_packet_unref(packet);
-            }
-        }
+        EncodedPacket.drain(context, packet, out, "AAC");
     }
 
     @Override

@@ -1,7 +1,14 @@
 package org.megaportraits.host.video;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_packet;
+import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EAGAIN;
+import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 
+import java.io.IOException;
+import java.util.List;
+import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 
 /**
@@ -15,6 +22,27 @@ import org.bytedeco.ffmpeg.avcodec.AVPacket;
  * @param key      whether a decoder can start here
  */
 record EncodedPacket(byte[] data, long pts, long dts, long duration, boolean key) {
+
+    /**
+     * Appends every packet the encoder has ready, copied ({@code packet} is the encoder's reusable
+     * native packet, unreferenced after each copy).
+     *
+     * @param what the codec, for the error message
+     */
+    static void drain(AVCodecContext encoder, AVPacket packet, List<EncodedPacket> out, String what) throws IOException {
+        while (true) {
+            int status = avcodec_receive_packet(encoder, packet);
+            if (status == AVERROR_EAGAIN() || status == AVERROR_EOF) {
+                return;
+            }
+            FFmpegError.check(status, "receiving an " + what + " packet");
+            try {
+                out.add(copyOf(packet));
+            } finally {
+                av_packet_unref(packet);
+            }
+        }
+    }
 
     /** Copies the packet the encoder just returned (its bytes and timing; side data is not kept). */
     static EncodedPacket copyOf(AVPacket packet) {

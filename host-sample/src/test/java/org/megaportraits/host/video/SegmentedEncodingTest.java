@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.megaportraits.host.fixture.Pixels.psnr;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -192,14 +193,5 @@ class SegmentedEncodingTest {
         } catch (IOException e) {
             throw new AssertionError(e);
         }
-    }
-
-    private static double psnr(RgbImage a, RgbImage b) {
-        double se = 0;
-        for (int i = 0; i < a.rgb().length; i++) {
-            double d = (a.rgb()[i] & 0xff) - (b.rgb()[i] & 0xff);
-            se += d * d;
-        }
-        return 10 * Math.log10(255.0 * 255.0 / (se / a.rgb().length));
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.megaportraits.host.fixture.Pixels.psnr;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -404,15 +405,6 @@ class VideoRoundTripTest {
             System.arraycopy(im.rgb(), ((y0 + y) * im.width() + x0) * 3, rgb, y * w * 3, w * 3);
         }
         return new RgbImage(w, h, rgb);
-    }
-
-    private static double psnr(RgbImage a, RgbImage b) {
-        double se = 0;
-        for (int i = 0; i < a.rgb().length; i++) {
-            double d = (a.rgb()[i] & 0xff) - (b.rgb()[i] & 0xff);
-            se += d * d;
-        }
-        return 10 * Math.log10(255.0 * 255.0 / (se / a.rgb().length));
     }
 
     private static short[] concat(List<short[]> parts) {
