@@ -17,6 +17,7 @@ import org.megaportraits.face.TestPhotos;
 import org.megaportraits.face.impl.FaceAnalyzerComponent;
 import org.megaportraits.nn.tensor.Devices;
 import org.megaportraits.nn.tensor.NDImageBatch;
+import org.megaportraits.nn.tensor.ScriptProgram;
 import org.megaportraits.sdk.ExecutionOptions;
 import org.megaportraits.sdk.face.AlignedFaces;
 import org.megaportraits.sdk.face.Face;
@@ -201,7 +202,7 @@ class MeanFieldGrabCutMattingTest {
                 }
             }
             ai.djl.ndarray.types.Shape s = new ai.djl.ndarray.types.Shape(1, 1, 64, 64);
-            float[] kept = MeanFieldGrabCutMatting.connectedToFace(scratch.create(labels, s), scratch.create(face, s)).toFloatArray();
+            float[] kept = solver("connected_to_face", scratch.create(labels, s), scratch.create(face, s)).toFloatArray();
             for (int j = 0; j < kept.length; j++) {
                 boolean left = j % 64 < 20 && labels[j] > 0;
                 assertEquals(left ? 1f : 0f, kept[j], "pixel " + j);
@@ -223,12 +224,10 @@ class MeanFieldGrabCutMattingTest {
         }
         try (NDManager scratch = manager.newSubManager()) {
             NDArray colours = scratch.create(c, new ai.djl.ndarray.types.Shape(1, 3, p));
-            NDArray products = Symmetric3.products(colours);
             NDArray weights = scratch.ones(new ai.djl.ndarray.types.Shape(1, 1, p));
-            ColourMixtures m = ColourMixtures.initial(colours, products, weights).refit(colours, products, weights);
             NDArray at = scratch.create(new float[] {0.6f, 0.4f, 0.3f, 0.9f, 0.1f, 0.9f}, new ai.djl.ndarray.types.Shape(1, 2, 3))
                     .transpose(0, 2, 1);
-            float[] log = m.logDensity(at, Symmetric3.products(at)).toFloatArray();
+            float[] log = solver("fitted_log_density", colours, weights, at).toFloatArray();
             double logDet = 0;
             for (double s : sd) {
                 logDet += Math.log(s * s + 1.5e-4);
@@ -255,14 +254,21 @@ class MeanFieldGrabCutMattingTest {
             }
         }
         try (NDManager scratch = manager.newSubManager()) {
-            GuidedFilter f = new GuidedFilter(scratch.create(guide, new ai.djl.ndarray.types.Shape(1, 3, side, side)), 4, 1e-4f);
+            NDArray g = scratch.create(guide, new ai.djl.ndarray.types.Shape(1, 3, side, side));
+            NDArray radius = ScriptProgram.number(4L);
+            NDArray eps = ScriptProgram.number(1e-4);
             ai.djl.ndarray.types.Shape one = new ai.djl.ndarray.types.Shape(1, 1, side, side);
-            float[] constant = f.apply(scratch.full(one, 0.37f)).toFloatArray();
-            float[] edge = f.apply(scratch.create(step, one)).toFloatArray();
+            float[] constant = solver("guided_filter", scratch.full(one, 0.37f), g, radius, eps).toFloatArray();
+            float[] edge = solver("guided_filter", scratch.create(step, one), g, radius, eps).toFloatArray();
             for (int j = 0; j < constant.length; j++) {
                 assertEquals(0.37f, constant[j], 1e-4f, "constant at " + j);
                 assertEquals(step[j], edge[j], 0.01f, "the guide's own edge at " + j);
             }
         }
+    }
+
+    /** A method of the TorchScript solver. */
+    private static NDArray solver(String method, NDArray first, NDArray... rest) {
+        return MeanFieldGrabCutMatting.Solver.PROGRAM.call(method, first, rest).singletonOrThrow();
     }
 }

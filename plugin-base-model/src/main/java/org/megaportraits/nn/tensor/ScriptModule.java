@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
@@ -23,7 +24,8 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /**
- * A TorchScript module whose source is written in Java ({@link TorchOps}, {@link DeviceStreams}):
+ * A TorchScript module whose source is written in Java or shipped as text ({@link TorchOps},
+ * {@link DeviceStreams}, {@link ScriptProgram}):
  * packed, with a two-line pickle of the module object, into the zip archive {@code torch::jit::load}
  * reads, loaded from memory through DJL's JNI, its methods called through DJL's training-capable
  * module call (autograd records them; results join the first argument's manager).
@@ -40,16 +42,38 @@ final class ScriptModule {
     /** Names DJL's module call reads as plain tensors (others carry list, tuple or method markers). */
     private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z0-9_\\-]*");
 
+    /** Zero-dimensional CPU arrays for integer and float arguments, made once per value. */
+    private static final Map<Object, NDArray> NUMBERS = new ConcurrentHashMap<>();
+
     private final PtSymbolBlock block;
+    private final boolean optimize;
     private final Map<String, NDArray> tags = new ConcurrentHashMap<>();
 
-    private ScriptModule(PtSymbolBlock block) {
+    private ScriptModule(PtSymbolBlock block, boolean optimize) {
         this.block = block;
+        this.optimize = optimize;
     }
 
-    /** Loads an archive made by {@link #archive}; libtorch's compile errors come as runtime exceptions. */
-    static ScriptModule load(byte[] archive) throws IOException {
-        return new ScriptModule(JniUtils.loadModule((PtNDManager) MANAGER, new ByteArrayInputStream(archive), false, false));
+    /**
+     * Loads an archive made by {@link #archive}; libtorch's compile errors come as runtime exceptions.
+     *
+     * @param optimize whether calls run through the graph executor's optimiser (profiling runs, then
+     *                 plans specialised to the shapes seen, with guards; on a GPU, element-wise chains
+     *                 fused into generated kernels) or as written, the same on every call
+     */
+    static ScriptModule load(byte[] archive, boolean optimize) throws IOException {
+        return new ScriptModule(JniUtils.loadModule((PtNDManager) MANAGER, new ByteArrayInputStream(archive), false, false),
+                optimize);
+    }
+
+    /** A zero-dimensional int64 CPU array holding {@code v}, cached: a size, a count, an index. */
+    static NDArray number(long v) {
+        return NUMBERS.computeIfAbsent(v, k -> kept(MANAGER.full(new Shape(), v, DataType.INT64)));
+    }
+
+    /** A zero-dimensional float64 CPU array holding {@code v} (as a float), cached: an epsilon, a weight. */
+    static NDArray number(double v) {
+        return NUMBERS.computeIfAbsent(v, k -> kept(MANAGER.full(new Shape(), (float) v, DataType.FLOAT64)));
     }
 
     /** Runs a method of the module; the result joins {@code first}'s manager. */
@@ -61,10 +85,8 @@ final class ScriptModule {
         for (NDArray a : rest) {
             in.add(plain(a));
         }
-        // the graph executor's optimiser (profiling runs, specialised plans with guards, symbolic
-        // autodiff) has nothing to fuse in these methods: run them as written, the same on every call;
         // the setting is per thread, and the thread gets DJL's configured value back
-        JniUtils.setGraphExecutorOptimize(false);
+        JniUtils.setGraphExecutorOptimize(optimize);
         try {
             return IValueUtils.forward(block, in, true);
         } finally {

@@ -5,8 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * PyTorch operators that DJL 0.36's Java API does not reach, called through a TorchScript module
@@ -55,9 +53,9 @@ public final class TorchOps {
             return MixedPrecision.cast(groupNorm(MixedPrecision.cast(x, DataType.FLOAT32), groups, g, b, eps), t);
         }
         if (gamma == null) {
-            return call("group_norm", x, Numbers.of((long) groups), Numbers.of((double) eps));
+            return call("group_norm", x, ScriptModule.number((long) groups), ScriptModule.number((double) eps));
         }
-        return call("group_norm_affine", x, Numbers.of((long) groups), Numbers.of((double) eps), gamma, beta);
+        return call("group_norm_affine", x, ScriptModule.number((long) groups), ScriptModule.number((double) eps), gamma, beta);
     }
 
     /**
@@ -107,11 +105,11 @@ public final class TorchOps {
      */
     public static NDArray affineSample(NDArray images, NDArray maps, NDArray source, int outHeight, int outWidth,
                                        boolean replicateBorder) {
-        NDArray border = Numbers.of(replicateBorder ? 1L : 0L);
+        NDArray border = ScriptModule.number(replicateBorder ? 1L : 0L);
         if (source == null) {
-            return call("affine_sample", images, maps, Numbers.of((long) outHeight), Numbers.of((long) outWidth), border);
+            return call("affine_sample", images, maps, ScriptModule.number((long) outHeight), ScriptModule.number((long) outWidth), border);
         }
-        return call("affine_sample_from", images, maps, Numbers.of((long) outHeight), Numbers.of((long) outWidth), border,
+        return call("affine_sample_from", images, maps, ScriptModule.number((long) outHeight), ScriptModule.number((long) outWidth), border,
                 source);
     }
 
@@ -124,7 +122,7 @@ public final class TorchOps {
         if (needsUpcast(w)) {
             return MixedPrecision.cast(standardizeRows(MixedPrecision.cast(w, DataType.FLOAT32), eps), w.getDataType());
         }
-        return call("standardize_rows", w, Numbers.of((double) eps));
+        return call("standardize_rows", w, ScriptModule.number((double) eps));
     }
 
     /**
@@ -137,7 +135,7 @@ public final class TorchOps {
      * @param eps added to the vectors' norms before dividing
      */
     public static NDArray spectralNorm(NDArray w, NDArray u, boolean update, float eps) {
-        return call(update ? "spectral_norm_update" : "spectral_norm", w, u, Numbers.of((double) eps));
+        return call(update ? "spectral_norm_update" : "spectral_norm", w, u, ScriptModule.number((double) eps));
     }
 
     /**
@@ -146,12 +144,12 @@ public final class TorchOps {
      */
     public static NDArray clamp(NDArray x, double lo, double hi) {
         if (!x.getDataType().isFloating()) {
-            return call("clamp_int", x, Numbers.of((long) lo), Numbers.of((long) hi));
+            return call("clamp_int", x, ScriptModule.number((long) lo), ScriptModule.number((long) hi));
         }
         if (needsUpcast(x)) {
             return MixedPrecision.cast(clamp(MixedPrecision.cast(x, DataType.FLOAT32), lo, hi), x.getDataType());
         }
-        return call("clamp", x, Numbers.of(lo), Numbers.of(hi));
+        return call("clamp", x, ScriptModule.number(lo), ScriptModule.number(hi));
     }
 
     /**
@@ -171,26 +169,15 @@ public final class TorchOps {
         return Module.OPS.call(method, first, rest).singletonOrThrow();
     }
 
-    /** Zero-dimensional CPU arrays for the integer and float arguments (small: sizes, counts, epsilons), made once per value. */
-    private static final class Numbers {
-        private static final Map<Object, NDArray> CACHE = new ConcurrentHashMap<>();
-
-        static NDArray of(long v) {
-            return CACHE.computeIfAbsent(v, k -> ScriptModule.kept(ScriptModule.MANAGER.full(new Shape(), v, DataType.INT64)));
-        }
-
-        static NDArray of(double v) {
-            return CACHE.computeIfAbsent(v, k -> ScriptModule.kept(ScriptModule.MANAGER.full(new Shape(), (float) v, DataType.FLOAT64)));
-        }
-    }
-
     /** The loaded module, once per process (it holds no tensors, so one serves every device). */
     static final class Module {
         static final ScriptModule OPS = load(Source.archive());
 
         static ScriptModule load(byte[] archive) {
             try {
-                return ScriptModule.load(archive);
+                // the graph executor's optimiser (profiling runs, specialised plans with guards,
+                // symbolic autodiff) has nothing to fuse in these methods of one or two operators
+                return ScriptModule.load(archive, false);
             } catch (IOException | RuntimeException e) {
                 // every network needs these operators: say what failed, not just that a class did not initialise
                 throw new IllegalStateException("the PyTorch library in use (" + Engine.getEngine(Devices.ENGINE).getVersion()

@@ -1,0 +1,76 @@
+package org.megaportraits.nn.tensor;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import java.io.IOException;
+import java.util.regex.Pattern;
+
+/**
+ * A TorchScript class whose source a bundle supplies (as {@code torch.jit.save} writes code: a
+ * class {@code NAME(Module)} with typed methods, see {@code TorchOps.Source}), compiled once and
+ * called from Java. For device work of many small operators: a method call is one engine call, and
+ * its operators run in the TorchScript interpreter instead of one JNI call each.
+ * <p>
+ * Calls run through the graph executor's optimiser: a method's first calls with given shapes
+ * profile it, later calls run a plan specialised to those shapes (guarded: other shapes profile
+ * again). On a GPU the plan fuses each chain of element-wise operators into one generated kernel
+ * (PyTorch's tensor-expression fuser, compiled at run time through NVRTC), so a chain of a dozen
+ * operators reads and writes memory once. The CPU runs the operators one by one, as written.
+ * Fused kernels may round transcendental functions slightly differently from the unfused ones.
+ * <p>
+ * Methods take tensors only: pass numbers as {@link #number(long)} and {@link #number(double)} and
+ * read them with {@code int(x)} and {@code float(x)}. Results belong to the first argument's
+ * manager; autograd records the calls.
+ */
+public final class ScriptProgram {
+
+    private static final Pattern NAME = Pattern.compile("[A-Z][A-Za-z0-9_]*");
+
+    private final ScriptModule module;
+    private final String className;
+
+    private ScriptProgram(ScriptModule module, String className) {
+        this.module = module;
+        this.className = className;
+    }
+
+    /**
+     * Compiles the source of a class {@code className}; the source's method signatures name it as
+     * {@code __torch__.className}.
+     *
+     * @throws IllegalStateException naming the class and the PyTorch version when libtorch cannot compile it
+     */
+    public static ScriptProgram compile(String className, String code) {
+        if (!NAME.matcher(className).matches()) {
+            throw new IllegalArgumentException("not a TorchScript class name: " + className);
+        }
+        try {
+            return new ScriptProgram(ScriptModule.load(ScriptModule.archive(className, code), true), className);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("the PyTorch library in use (" + Engine.getEngine(Devices.ENGINE).getVersion()
+                    + ") could not compile the TorchScript class " + className + "; run with the libtorch DJL "
+                    + Engine.getDjlVersion() + " is built for, or a newer one", e);
+        }
+    }
+
+    /** Runs a method on the device of its arguments; the results join {@code first}'s manager. */
+    public NDList call(String method, NDArray first, NDArray... rest) {
+        return module.call(method, first, rest);
+    }
+
+    /** An integer argument (a zero-dimensional CPU array, cached per value). */
+    public static NDArray number(long v) {
+        return ScriptModule.number(v);
+    }
+
+    /** A float argument (a zero-dimensional CPU array, cached per value). */
+    public static NDArray number(double v) {
+        return ScriptModule.number(v);
+    }
+
+    @Override
+    public String toString() {
+        return "ScriptProgram[" + className + "]";
+    }
+}
