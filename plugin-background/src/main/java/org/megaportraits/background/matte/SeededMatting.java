@@ -13,7 +13,7 @@ import org.megaportraits.sdk.face.FaceAnalyzer;
 /**
  * What the classic mattes share: seeds from the face ({@link HeadRegions}, from given landmarks or
  * faces found in the crops), hard person labels at a working size of at most 128 pixels (the
- * subclass's solver), scaled back up and feathered (a Gaussian of 1 % of the crop) on the crops'
+ * subclass's solver), feathered (a Gaussian of 1 % of the crop) and scaled back up on the crops'
  * device into a soft matte.
  */
 abstract class SeededMatting implements Matting {
@@ -59,8 +59,10 @@ abstract class SeededMatting implements Matting {
             images.tempAttach(scratch);
             NDArray small = Resample.resize(images.toType(DataType.FLOAT32, false), wh, ww);
             NDArray person = labels(small, regions, w, h);
-            NDArray feathered = Feather.gaussian(Resample.resize(person, h, w), FEATHER * Math.max(w, h));
-            NDArray alpha = Scalars.clip(feathered, 0f, 1f);
+            // feathered at the working size, then scaled up: the same edge as feathering the
+            // scaled-up labels, on 1/16 of the pixels of a 512 px crop
+            NDArray feathered = Feather.gaussian(person, FEATHER * Math.max(ww, wh));
+            NDArray alpha = Scalars.clip(Resample.resize(feathered, h, w), 0f, 1f);
             alpha.attach(owner);
             return alpha;
         }
