@@ -27,7 +27,7 @@ import org.megaportraits.sdk.face.FaceAnalyzer;
  * of 0.77: where they differ, either can be the better (this one keeps more hair, OpenCV's is
  * less fooled by a light background next to pale skin). The solver is TorchScript
  * ({@code MeanFieldMatte.torchscript} beside this class, run as a {@link ScriptProgram}): a batch is
- * one engine call, and on a GPU its element-wise chains run as fused kernels. On a CPU OpenCV's
+ * one engine call of a few hundred kernels (window sums as matrix products). On a CPU OpenCV's
  * exact cut is faster, so CPU sessions keep it.
  */
 public final class MeanFieldGrabCutMatting extends SeededMatting {

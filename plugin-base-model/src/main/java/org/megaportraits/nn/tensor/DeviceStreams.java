@@ -110,7 +110,7 @@ public final class DeviceStreams {
 
         private static ScriptModule load() {
             try {
-                return ScriptModule.load(ScriptModule.archive(CLASS, code(), "__torch__/torch/classes/cuda.py"), false);
+                return ScriptModule.load(ScriptModule.archive(CLASS, code(), "__torch__/torch/classes/cuda.py"));
             } catch (IOException | RuntimeException e) {
                 throw new IllegalStateException("the PyTorch library in use (" + Engine.getEngine(Devices.ENGINE).getVersion()
                         + ") could not compile the CUDA stream methods; run with -D" + PROPERTY

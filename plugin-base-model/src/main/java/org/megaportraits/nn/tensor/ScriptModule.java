@@ -46,24 +46,15 @@ final class ScriptModule {
     private static final Map<Object, NDArray> NUMBERS = new ConcurrentHashMap<>();
 
     private final PtSymbolBlock block;
-    private final boolean optimize;
     private final Map<String, NDArray> tags = new ConcurrentHashMap<>();
 
-    private ScriptModule(PtSymbolBlock block, boolean optimize) {
+    private ScriptModule(PtSymbolBlock block) {
         this.block = block;
-        this.optimize = optimize;
     }
 
-    /**
-     * Loads an archive made by {@link #archive}; libtorch's compile errors come as runtime exceptions.
-     *
-     * @param optimize whether calls run through the graph executor's optimiser (profiling runs, then
-     *                 plans specialised to the shapes seen, with guards; on a GPU, element-wise chains
-     *                 fused into generated kernels) or as written, the same on every call
-     */
-    static ScriptModule load(byte[] archive, boolean optimize) throws IOException {
-        return new ScriptModule(JniUtils.loadModule((PtNDManager) MANAGER, new ByteArrayInputStream(archive), false, false),
-                optimize);
+    /** Loads an archive made by {@link #archive}; libtorch's compile errors come as runtime exceptions. */
+    static ScriptModule load(byte[] archive) throws IOException {
+        return new ScriptModule(JniUtils.loadModule((PtNDManager) MANAGER, new ByteArrayInputStream(archive), false, false));
     }
 
     /** A zero-dimensional int64 CPU array holding {@code v}, cached: a size, a count, an index. */
@@ -85,8 +76,11 @@ final class ScriptModule {
         for (NDArray a : rest) {
             in.add(plain(a));
         }
-        // the setting is per thread, and the thread gets DJL's configured value back
-        JniUtils.setGraphExecutorOptimize(optimize);
+        // the graph executor's optimiser (profiling runs, plans specialised to the shapes seen, on a
+        // GPU element-wise chains fused into kernels compiled at run time for each new shape) runs
+        // off: the methods run as written, the same on every call; the setting is per thread, and
+        // the thread gets DJL's configured value back
+        JniUtils.setGraphExecutorOptimize(false);
         try {
             return IValueUtils.forward(block, in, true);
         } finally {

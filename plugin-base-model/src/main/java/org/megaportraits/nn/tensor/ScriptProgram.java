@@ -10,14 +10,10 @@ import java.util.regex.Pattern;
  * A TorchScript class whose source a bundle supplies (as {@code torch.jit.save} writes code: a
  * class {@code NAME(Module)} with typed methods, see {@code TorchOps.Source}), compiled once and
  * called from Java. For device work of many small operators: a method call is one engine call, and
- * its operators run in the TorchScript interpreter instead of one JNI call each.
- * <p>
- * Calls run through the graph executor's optimiser: a method's first calls with given shapes
- * profile it, later calls run a plan specialised to those shapes (guarded: other shapes profile
- * again). On a GPU the plan fuses each chain of element-wise operators into one generated kernel
- * (PyTorch's tensor-expression fuser, compiled at run time through NVRTC), so a chain of a dozen
- * operators reads and writes memory once. The CPU runs the operators one by one, as written.
- * Fused kernels may round transcendental functions slightly differently from the unfused ones.
+ * its operators run in the TorchScript interpreter instead of one JNI call each. Calls run as
+ * written, the same on every call: the graph executor's optimiser stays off. (With it on, PyTorch's
+ * tensor-expression fuser did fuse the element-wise chains of the mattes' solver on an H100, but
+ * compiled them anew for every new batch shape, 6-7 s each through NVRTC, and saved little.)
  * <p>
  * Methods take tensors only: pass numbers as {@link #number(long)} and {@link #number(double)} and
  * read them with {@code int(x)} and {@code float(x)}. Results belong to the first argument's
@@ -46,7 +42,7 @@ public final class ScriptProgram {
             throw new IllegalArgumentException("not a TorchScript class name: " + className);
         }
         try {
-            return new ScriptProgram(ScriptModule.load(ScriptModule.archive(className, code), true), className);
+            return new ScriptProgram(ScriptModule.load(ScriptModule.archive(className, code)), className);
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("the PyTorch library in use (" + Engine.getEngine(Devices.ENGINE).getVersion()
                     + ") could not compile the TorchScript class " + className + "; run with the libtorch DJL "

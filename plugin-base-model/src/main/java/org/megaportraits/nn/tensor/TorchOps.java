@@ -175,9 +175,7 @@ public final class TorchOps {
 
         static ScriptModule load(byte[] archive) {
             try {
-                // the graph executor's optimiser (profiling runs, specialised plans with guards,
-                // symbolic autodiff) has nothing to fuse in these methods of one or two operators
-                return ScriptModule.load(archive, false);
+                return ScriptModule.load(archive);
             } catch (IOException | RuntimeException e) {
                 // every network needs these operators: say what failed, not just that a class did not initialise
                 throw new IllegalStateException("the PyTorch library in use (" + Engine.getEngine(Devices.ENGINE).getVersion()
