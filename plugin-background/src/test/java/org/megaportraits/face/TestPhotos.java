@@ -109,7 +109,7 @@ public final class TestPhotos {
                 (int) Math.round(frame.width() * k), (int) Math.round(frame.height() * k));
     }
 
-    private static RgbImage transform(RgbImage frame, java.awt.geom.AffineTransform t) {
+    public static RgbImage transform(RgbImage frame, java.awt.geom.AffineTransform t) {
         return transform(frame, t, frame.width(), frame.height());
     }
 

@@ -255,7 +255,7 @@ final class FaceSession implements FaceAnalyzer.Session {
     public FaceTracker track(int cropSize) {
         checkOpen();
         checkCropSize(cropSize);
-        return new VideoFaceTracker(this, cropSize);
+        return new VideoFaceTracker(this, cropSize, VideoFaceTracker.detectEvery());
     }
 
     private static void checkCropSize(int cropSize) {

@@ -28,9 +28,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows one face through a video. Every frame is searched (in batches of the session's batch
- * size); the face followed is the one overlapping the last followed face most, or the largest
- * face when none overlaps (a cut). Its standard head framing is smoothed in time.
+ * Follows one face through a video, in batches of the session's batch size. The detector searches
+ * key frames (each batch's first and last frame and every few between, {@link #detectEvery()});
+ * between key frames that hold one face moving, its box is interpolated, and where a face appears,
+ * leaves or jumps between key frames, every frame between is searched. The face followed is the
+ * one overlapping the last followed face most, or the largest face when none overlaps (a cut).
+ * Every frame's face gets its landmarks from its box, as a detected face does. Its standard head
+ * framing is smoothed in time.
  *
  * <p>Frames without a face: the last face found is reused. Before the first face of the video,
  * the first face found later in the same call is used; if a call holds no face at all and none
@@ -43,10 +47,20 @@ final class VideoFaceTracker implements FaceTracker {
 
     /** Least overlap with the last followed face for a face to count as the same one. */
     private static final double SAME_FACE_IOU = 0.05;
+    /** Least overlap of two key frames' boxes for the frames between to take interpolated boxes. */
+    private static final double INTERPOLATE_IOU = 0.3;
+    /** The system property for {@link #detectEvery}. */
+    static final String DETECT_EVERY_PROPERTY = "portraits.face.detectEvery";
+    /** Default of {@link #detectEvery}. */
+    static final int DEFAULT_DETECT_EVERY = 4;
 
     private final FaceSession session;
     private final int cropSize;
     private final FramingSmoother smoother = new FramingSmoother();
+    /** Key frames are this many frames apart at most (1: the detector sees every frame). */
+    private final int detectEvery;
+    /** Frames the detector saw, for the debug log. */
+    private long detectedFrames;
     /** The last face found, for frames without one. */
     private Face last;
     /** The box followed in the latest frame that had a face, for choosing among the next frame's faces. */
@@ -58,9 +72,34 @@ final class VideoFaceTracker implements FaceTracker {
     private double cropSeconds;
     private long trackedFrames;
 
-    VideoFaceTracker(FaceSession session, int cropSize) {
+    VideoFaceTracker(FaceSession session, int cropSize, int detectEvery) {
+        if (detectEvery < 1) {
+            throw new IllegalArgumentException("key frames for face detection must be at least 1 frame apart, not " + detectEvery);
+        }
         this.session = session;
         this.cropSize = cropSize;
+        this.detectEvery = detectEvery;
+    }
+
+    /**
+     * How many frames apart the tracker's key frames are at most: the system property
+     * {@value #DETECT_EVERY_PROPERTY} (a whole number, 1 for every frame), else {@value #DEFAULT_DETECT_EVERY}.
+     */
+    static int detectEvery() {
+        String v = System.getProperty(DETECT_EVERY_PROPERTY);
+        if (v == null || v.isBlank()) {
+            return DEFAULT_DETECT_EVERY;
+        }
+        try {
+            int k = Integer.parseInt(v.trim());
+            if (k >= 1) {
+                return k;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new InvalidInputException("-D" + DETECT_EVERY_PROPERTY + "=" + v + " is not a frame count",
+                "set it to a whole number of frames, 1 or more (1 runs the face detector on every frame)");
     }
 
     @Override
@@ -81,16 +120,14 @@ final class VideoFaceTracker implements FaceTracker {
                     NDArray tensor = NDImageBatch.fromHost(chunk, scratch);
                     uploaded.add(tensor);
                     // landmarks only for the face followed in each frame: the others are not needed
+                    FaceBox[] box = followedBoxes(tensor);
+                    long t1 = System.nanoTime();
                     List<FaceBox> chosen = new ArrayList<>();
                     List<Integer> frameOf = new ArrayList<>();
-                    List<List<FaceBox>> boxes = session.boxes(tensor);
-                    long t1 = System.nanoTime();
-                    for (int i = 0; i < boxes.size(); i++) {
-                        FaceBox b = follow(boxes.get(i), followed);
-                        if (b != null) {
-                            chosen.add(b);
+                    for (int i = 0; i < box.length; i++) {
+                        if (box[i] != null) {
+                            chosen.add(box[i]);
                             frameOf.add(i);
-                            followed = b;
                         }
                     }
                     List<Face> faces = session.faces(tensor, chosen, frameOf.stream().mapToInt(Integer::intValue).toArray());
@@ -136,14 +173,82 @@ final class VideoFaceTracker implements FaceTracker {
                 cropSeconds += (System.nanoTime() - t2) / 1e9;
                 if (trackedFrames == 0) {
                     // the first call pays for first device calls: worth seeing apart
-                    LOG.debug("first {} frames: upload and detection {} s, landmarks and pose {} s, framing and crops {} s",
-                            frames.size(), String.format(Locale.ROOT, "%.3f", detectSeconds),
+                    LOG.debug("first {} frames ({} searched by the detector): upload and detection {} s, landmarks and pose {} s, "
+                            + "framing and crops {} s", frames.size(), detectedFrames, String.format(Locale.ROOT, "%.3f", detectSeconds),
                             String.format(Locale.ROOT, "%.3f", landmarkSeconds), String.format(Locale.ROOT, "%.3f", cropSeconds));
                 }
                 trackedFrames += frames.size();
                 return result;
             }
         }
+    }
+
+    /**
+     * The box followed in each frame of a chunk on the device (null where there is none). The
+     * detector runs on key frames only: the chunk's first and last frame and every
+     * {@link #detectEvery}-th between. Between two key frames whose boxes overlap enough to be one
+     * face moving, the boxes are interpolated (the landmark passes then find the face in the box,
+     * as in a detected frame); elsewhere (a face appears, leaves or jumps) every frame between is
+     * detected.
+     */
+    private FaceBox[] followedBoxes(NDArray frames) {
+        int n = (int) frames.getShape().get(0);
+        List<Integer> keys = new ArrayList<>();
+        for (int i = 0; i < n; i += detectEvery) {
+            keys.add(i);
+        }
+        if (keys.get(keys.size() - 1) != n - 1) {
+            keys.add(n - 1);
+        }
+        FaceBox[] box = new FaceBox[n];
+        List<List<FaceBox>> keyBoxes = session.boxes(keys.size() == n ? frames : pick(frames, keys));
+        detectedFrames += keys.size();
+        FaceBox previous = followed;
+        for (int k = 0; k < keys.size(); k++) {
+            box[keys.get(k)] = follow(keyBoxes.get(k), previous);
+            previous = box[keys.get(k)] != null ? box[keys.get(k)] : previous;
+        }
+        List<Integer> between = new ArrayList<>();
+        for (int k = 0; k + 1 < keys.size(); k++) {
+            int a = keys.get(k);
+            int b = keys.get(k + 1);
+            if (box[a] != null && box[b] != null && box[a].iou(box[b]) >= INTERPOLATE_IOU) {
+                for (int i = a + 1; i < b; i++) {
+                    box[i] = interpolate(box[a], box[b], (double) (i - a) / (b - a));
+                }
+            } else {
+                for (int i = a + 1; i < b; i++) {
+                    between.add(i);
+                }
+            }
+        }
+        if (!between.isEmpty()) {
+            List<List<FaceBox>> found = session.boxes(pick(frames, between));
+            detectedFrames += between.size();
+            for (int j = 0; j < between.size(); j++) {
+                int i = between.get(j);
+                FaceBox last = null;
+                for (int p = i - 1; p >= 0 && last == null; p--) {
+                    last = box[p];
+                }
+                box[i] = follow(found.get(j), last != null ? last : followed);
+            }
+        }
+        for (FaceBox b : box) {
+            followed = b != null ? b : followed;
+        }
+        return box;
+    }
+
+    /** The given frames of a batch on the device. */
+    private static NDArray pick(NDArray frames, List<Integer> indices) {
+        long[] index = indices.stream().mapToLong(Integer::longValue).toArray();
+        return frames.get(frames.getManager().create(index));
+    }
+
+    private static FaceBox interpolate(FaceBox a, FaceBox b, double t) {
+        return new FaceBox(a.x() + t * (b.x() - a.x()), a.y() + t * (b.y() - a.y()), a.width() + t * (b.width() - a.width()),
+                a.height() + t * (b.height() - a.height()), a.score() + t * (b.score() - a.score()));
     }
 
     /**
@@ -193,6 +298,11 @@ final class VideoFaceTracker implements FaceTracker {
         return new Face(new FaceBox(minX, minY, maxX - minX, maxY - minY, 0), landmarks, HeadPose.FRONTAL);
     }
 
+    /** Frames the detector searched so far. */
+    long detectedFrames() {
+        return detectedFrames;
+    }
+
     /**
      * Frames so far without a detected face.
      */
@@ -204,8 +314,8 @@ final class VideoFaceTracker implements FaceTracker {
     @Override
     public void close() {
         // the tracker holds only its smoothing state; crops belong to the AlignedFaces handed out
-        LOG.debug("tracked {} frames: upload and detection {} s, landmarks and pose {} s, framing and crops {} s",
-                trackedFrames, String.format(Locale.ROOT, "%.3f", detectSeconds),
+        LOG.debug("tracked {} frames ({} searched by the detector): upload and detection {} s, landmarks and pose {} s, "
+                + "framing and crops {} s", trackedFrames, detectedFrames, String.format(Locale.ROOT, "%.3f", detectSeconds),
                 String.format(Locale.ROOT, "%.3f", landmarkSeconds), String.format(Locale.ROOT, "%.3f", cropSeconds));
     }
 }
