@@ -15,12 +15,12 @@ import org.megaportraits.sdk.face.FaceAnalyzer;
  * by mean-field inference instead of a graph cut. Seeds come from the face as for {@link
  * GrabCutMatting} (face outline = person, head ellipse and torso = probably person, a margin =
  * probably background, the rest = background); the person and the background each get a mixture
- * of five full-covariance colour Gaussians ({@link ColourMixtures}); a pixel's label weighs how
+ * of five full-covariance colour Gaussians; a pixel's label weighs how
  * well each mixture explains its colour against the labels around it. The neighbours' messages
- * pass through a guided filter of the crop ({@link GuidedFilter}), an edge-aware window of 17
+ * pass through a guided filter of the crop, an edge-aware window of 17
  * pixels, as dense conditional random fields pass them through a bilateral filter. Two rounds of
  * refitting the mixtures and relabelling, as GrabCut's two iterations; then the person is cut down
- * to what connects to the face. It works at 128 pixels; the hard labels are scaled up and feathered
+ * to what connects to the face. It works at 128 pixels; the hard labels are feathered and scaled up
  * as GrabCut's are.
  * <p>
  * On the demo photos' 22 faces it agrees with OpenCV's GrabCut to a mean intersection-over-union

@@ -5,7 +5,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.pooling.Pool;
 
 /**
- * Square-window filters of N x C x H x W maps as one horizontal and one vertical pass: a window
+ * The square-window maximum of N x C x H x W maps as one horizontal and one vertical pass: a window
  * of side k reads 2k values per pixel instead of k^2 (the square poolings of the mattes and the
  * plate were the largest kernels outside the model in a window of the reenact job's kernel
  * durations; the job's rate did not move, its limit lies elsewhere).
@@ -13,13 +13,6 @@ import ai.djl.nn.pooling.Pool;
 public final class WindowFilters {
 
     private WindowFilters() {
-    }
-
-    /** Sum over the (2r + 1)^2 window around each pixel, zero outside the map, divided by (2r + 1)^2. */
-    public static NDArray windowMean(NDArray x, int radius) {
-        int k = 2 * radius + 1;
-        NDArray rows = Pool.avgPool2d(x, new Shape(1, k), new Shape(1, 1), new Shape(0, radius), false, true);
-        return Pool.avgPool2d(rows, new Shape(k, 1), new Shape(1, 1), new Shape(radius, 0), false, true);
     }
 
     /** Largest value in the (2r + 1)^2 window around each pixel (within the map). */

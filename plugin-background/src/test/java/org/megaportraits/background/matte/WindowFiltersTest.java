@@ -1,7 +1,6 @@
 package org.megaportraits.background.matte;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -11,7 +10,7 @@ import ai.djl.nn.pooling.Pool;
 import org.junit.jupiter.api.Test;
 import org.megaportraits.nn.tensor.Devices;
 
-/** The two-pass window filters give what one square pooling gives, borders included. */
+/** The two-pass window maximum gives what one square pooling gives, borders included. */
 class WindowFiltersTest {
 
     @Test
@@ -21,13 +20,6 @@ class WindowFiltersTest {
             NDArray x = m.randomUniform(-1f, 1f, new Shape(2, 3, 23, 31));
             for (int r : new int[] {1, 4, 8}) {
                 int k = 2 * r + 1;
-                NDArray mean = Pool.avgPool2d(x, new Shape(k, k), new Shape(1, 1), new Shape(r, r), false, true);
-                float[] expected = mean.toFloatArray();
-                float[] got = WindowFilters.windowMean(x, r).toFloatArray();
-                assertEquals(expected.length, got.length);
-                for (int i = 0; i < got.length; i++) {
-                    assertEquals(expected[i], got[i], 1e-6, "mean, radius " + r + ", value " + i);
-                }
                 NDArray max = Pool.maxPool2d(x, new Shape(k, k), new Shape(1, 1), new Shape(r, r), false);
                 assertArrayEquals(max.toFloatArray(), WindowFilters.windowMax(x, r).toFloatArray(), "max, radius " + r);
             }
