@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import java.io.IOException;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -109,13 +108,9 @@ public final class DeviceStreams {
         static final ScriptModule STREAMS = load();
 
         private static ScriptModule load() {
-            try {
-                return ScriptModule.load(ScriptModule.archive(CLASS, code(), "__torch__/torch/classes/cuda.py"));
-            } catch (IOException | RuntimeException e) {
-                throw new IllegalStateException("the PyTorch library in use (" + Engine.getEngine(Devices.ENGINE).getVersion()
-                        + ") could not compile the CUDA stream methods; run with -D" + PROPERTY
-                        + "=false, or with the libtorch DJL " + Engine.getDjlVersion() + " is built for", e);
-            }
+            return ScriptModule.compile(ScriptModule.archive(CLASS, code(), "__torch__/torch/classes/cuda.py"),
+                    "the CUDA stream methods", "run with -D" + PROPERTY + "=false, or with the libtorch DJL "
+                            + Engine.getDjlVersion() + " is built for");
         }
 
         /** A new stream from PyTorch's pool made the thread's current one; waiting for the current one. */

@@ -1,6 +1,7 @@
 package org.megaportraits.nn.tensor;
 
 import ai.djl.Device;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -55,6 +56,25 @@ final class ScriptModule {
     /** Loads an archive made by {@link #archive}; libtorch's compile errors come as runtime exceptions. */
     static ScriptModule load(byte[] archive) throws IOException {
         return new ScriptModule(JniUtils.loadModule((PtNDManager) MANAGER, new ByteArrayInputStream(archive), false, false));
+    }
+
+    /**
+     * Loads an archive made by {@link #archive}; when libtorch cannot compile it, an
+     * {@link IllegalStateException} says "the PyTorch library in use (version) could not compile
+     * {@code what}; {@code remedy}", with libtorch's error as its cause.
+     */
+    static ScriptModule compile(byte[] archive, String what, String remedy) {
+        try {
+            return load(archive);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("the PyTorch library in use (" + Engine.getEngine(Devices.ENGINE).getVersion()
+                    + ") could not compile " + what + "; " + remedy, e);
+        }
+    }
+
+    /** The remedy when the library in use is older than DJL's. */
+    static String useDjlsLibtorch() {
+        return "run with the libtorch DJL " + Engine.getDjlVersion() + " is built for, or a newer one";
     }
 
     /** A zero-dimensional int64 CPU array holding {@code v}, cached: a size, a count, an index. */

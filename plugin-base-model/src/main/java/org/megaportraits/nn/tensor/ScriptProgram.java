@@ -1,9 +1,7 @@
 package org.megaportraits.nn.tensor;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import java.io.IOException;
 import java.util.regex.Pattern;
 
 /**
@@ -41,13 +39,8 @@ public final class ScriptProgram {
         if (!NAME.matcher(className).matches()) {
             throw new IllegalArgumentException("not a TorchScript class name: " + className);
         }
-        try {
-            return new ScriptProgram(ScriptModule.load(ScriptModule.archive(className, code)), className);
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException("the PyTorch library in use (" + Engine.getEngine(Devices.ENGINE).getVersion()
-                    + ") could not compile the TorchScript class " + className + "; run with the libtorch DJL "
-                    + Engine.getDjlVersion() + " is built for, or a newer one", e);
-        }
+        return new ScriptProgram(ScriptModule.compile(ScriptModule.archive(className, code), "the TorchScript class " + className,
+                ScriptModule.useDjlsLibtorch()), className);
     }
 
     /** Runs a method on the device of its arguments; the results join {@code first}'s manager. */

@@ -1,10 +1,8 @@
 package org.megaportraits.nn.tensor;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import java.io.IOException;
 
 /**
  * PyTorch operators that DJL 0.36's Java API does not reach, called through a TorchScript module
@@ -174,14 +172,8 @@ public final class TorchOps {
         static final ScriptModule OPS = load(Source.archive());
 
         static ScriptModule load(byte[] archive) {
-            try {
-                return ScriptModule.load(archive);
-            } catch (IOException | RuntimeException e) {
-                // every network needs these operators: say what failed, not just that a class did not initialise
-                throw new IllegalStateException("the PyTorch library in use (" + Engine.getEngine(Devices.ENGINE).getVersion()
-                        + ") could not compile the model's TorchScript operators; run with the libtorch DJL "
-                        + Engine.getDjlVersion() + " is built for, or a newer one", e);
-            }
+            // every network needs these operators: say what failed, not just that a class did not initialise
+            return ScriptModule.compile(archive, "the model's TorchScript operators", ScriptModule.useDjlsLibtorch());
         }
     }
 
