@@ -1,10 +1,6 @@
 package org.megaportraits.background.matte;
 
 import ai.djl.ndarray.NDArray;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Supplier;
 import org.megaportraits.nn.tensor.ScriptProgram;
@@ -57,21 +53,9 @@ public final class MeanFieldGrabCutMatting extends SeededMatting {
 
     /** The solver, compiled on first use (sessions that take OpenCV's cut never compile it). */
     static final class Solver {
-        static final ScriptProgram PROGRAM = ScriptProgram.compile("MeanFieldMatte", source());
+        static final ScriptProgram PROGRAM = ScriptProgram.compileResource(MeanFieldGrabCutMatting.class, "MeanFieldMatte");
 
         private Solver() {
-        }
-
-        private static String source() {
-            String name = "MeanFieldMatte.torchscript";
-            try (InputStream in = MeanFieldGrabCutMatting.class.getResourceAsStream(name)) {
-                if (in == null) {
-                    throw new IllegalStateException(name + " is missing from the background bundle: rebuild it");
-                }
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read " + name + " from the background bundle", e);
-            }
         }
     }
 }

@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import java.util.function.Supplier;
 import org.megaportraits.nn.layer.Resample;
-import org.megaportraits.nn.tensor.Scalars;
 import org.megaportraits.sdk.face.FaceAnalyzer;
 
 /**
@@ -61,8 +60,7 @@ abstract class SeededMatting implements Matting {
             NDArray person = labels(small, regions, w, h);
             // feathered at the working size, then scaled up: the same edge as feathering the
             // scaled-up labels, on 1/16 of the pixels of a 512 px crop
-            NDArray feathered = Feather.gaussian(person, FEATHER * Math.max(ww, wh));
-            NDArray alpha = Scalars.clip(Resample.resize(feathered, h, w), 0f, 1f);
+            NDArray alpha = SoftMatte.soften(person, FEATHER * Math.max(ww, wh), h, w);
             alpha.attach(owner);
             return alpha;
         }

@@ -1,7 +1,6 @@
 package org.megaportraits.face.bench;
 
 import ai.djl.util.cuda.CudaUtils;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,9 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import javax.imageio.ImageIO;
 import org.megaportraits.face.impl.FaceAnalyzerComponent;
-import org.megaportraits.face.net.FaceApiPackage;
 import org.megaportraits.nn.bench.ResultsTable;
 import org.megaportraits.sdk.ExecutionOptions;
 import org.megaportraits.sdk.Precision;
@@ -54,7 +51,7 @@ public final class FaceBenchmark {
         int crop = Integer.parseInt(args.getOrDefault("crop", "512"));
         ExecutionOptions options = new ExecutionOptions(args.getOrDefault("device", "cpu"),
                 Precision.parse(args.getOrDefault("precision", "fp32")), batch);
-        List<RgbImage> photos = photos();
+        List<RgbImage> photos = DemoFrames.photos(1920, 1080);
         List<RgbImage> frames = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             frames.add(photos.get(i % photos.size()));
@@ -119,26 +116,5 @@ public final class FaceBenchmark {
         } catch (IOException e) {
             return "unknown";
         }
-    }
-
-    /** The demo photos scaled to 1920 wide and cut to the middle 1080 rows. */
-    private static List<RgbImage> photos() throws IOException {
-        FaceApiPackage pkg = FaceApiPackage.locate();
-        List<RgbImage> out = new ArrayList<>();
-        for (int i = 1; i <= 6; i++) {
-            Path file = pkg.demoPhoto(i);
-            BufferedImage im = ImageIO.read(file.toFile());
-            int top = Math.max(0, (im.getHeight() - 1080) / 2);
-            BufferedImage cut = im.getSubimage(0, top, 1920, Math.min(1080, im.getHeight()));
-            int[] argb = cut.getRGB(0, 0, 1920, 1080, null, 0, 1920);
-            byte[] rgb = new byte[1920 * 1080 * 3];
-            for (int k = 0; k < argb.length; k++) {
-                rgb[3 * k] = (byte) (argb[k] >> 16);
-                rgb[3 * k + 1] = (byte) (argb[k] >> 8);
-                rgb[3 * k + 2] = (byte) argb[k];
-            }
-            out.add(new RgbImage(1920, 1080, rgb));
-        }
-        return out;
     }
 }

@@ -2,6 +2,10 @@ package org.megaportraits.nn.tensor;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
 /**
@@ -41,6 +45,24 @@ public final class ScriptProgram {
         }
         return new ScriptProgram(ScriptModule.compile(ScriptModule.archive(className, code), "the TorchScript class " + className,
                 ScriptModule.useDjlsLibtorch()), className);
+    }
+
+    /**
+     * Compiles the class {@code className} whose source is the resource {@code className.torchscript}
+     * beside {@code owner} (in the owner's package, read through its class loader).
+     *
+     * @throws IllegalStateException when the resource is missing or libtorch cannot compile it
+     */
+    public static ScriptProgram compileResource(Class<?> owner, String className) {
+        String name = className + ".torchscript";
+        try (InputStream in = owner.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException(name + " is missing beside " + owner.getName() + ": rebuild its bundle");
+            }
+            return compile(className, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + name + " beside " + owner.getName(), e);
+        }
     }
 
     /** Runs a method on the device of its arguments; the results join {@code first}'s manager. */

@@ -37,6 +37,18 @@ class ScriptProgramTest {
     }
 
     @Test
+    void compilesAClassFromAResourceBesideItsOwner() {
+        ScriptProgram p = ScriptProgram.compileResource(ScriptProgramTest.class, "Halves");
+        try (NDManager m = NDManager.newBaseManager(Devices.device(ExecutionOptions.CPU), Devices.ENGINE)) {
+            assertArrayEquals(new float[] {1f, -0.25f}, p.call("half", m.create(new float[] {2, -0.5f})).singletonOrThrow().toFloatArray(),
+                    1e-6f);
+        }
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> ScriptProgram.compileResource(ScriptProgramTest.class, "Missing"));
+        assertTrue(e.getMessage().contains("Missing.torchscript") && e.getMessage().contains("ScriptProgramTest"), e.getMessage());
+    }
+
+    @Test
     void sourceThatDoesNotCompileNamesTheClass() {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> ScriptProgram.compile("Broken", SOURCE.replace("Affine", "Broken").replace("x + x", "x + undefined_name")));
