@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 /** The {@code portraits} command line: {@code java -jar portraits.jar <command>}. */
 @Command(name = "portraits", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Neural head avatars (MegaPortraits) on an OSGi host: reenact a portrait with a driver video.",
-        subcommands = {BundlesCommand.class, ReenactCommand.class, TrainCommand.class, EvalCommand.class, ProbeCommand.class, MakeClipCommand.class, BenchVideoCommand.class,
+        subcommands = {BundlesCommand.class, ReenactCommand.class, TrainCommand.class, EvalCommand.class, ProbeCommand.class, MakeClipCommand.class, BenchVideoCommand.class, BenchReenactCommand.class,
                 CommandLine.HelpCommand.class})
 public final class PortraitsCommand implements Runnable {
 

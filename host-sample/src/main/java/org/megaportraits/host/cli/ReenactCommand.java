@@ -10,9 +10,6 @@ import org.megaportraits.host.job.ReenactRequest;
 import org.megaportraits.host.osgi.PortraitsHost;
 import org.megaportraits.host.video.Progress;
 import org.megaportraits.host.video.VideoReader;
-import org.megaportraits.sdk.ExecutionOptions;
-import org.megaportraits.sdk.Precision;
-import org.megaportraits.sdk.reenact.DrivingOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,33 +23,11 @@ import picocli.CommandLine.Spec;
                 "Needs the base model, face analysis and compositing bundles (and the enhancer for --enhance)."})
 final class ReenactCommand implements Callable<Integer> {
 
-    @Option(names = "--source", required = true, paramLabel = "IMAGE", description = "Photo of the person to animate.")
-    private Path source;
-
-    @Option(names = "--driver", required = true, paramLabel = "VIDEO", description = "Video whose motion drives the face.")
-    private Path driver;
+    @Mixin
+    private JobOptions job;
 
     @Option(names = "--out", required = true, paramLabel = "OUT.mp4", description = "Where to write the result (H.264 MP4).")
     private Path out;
-
-    @Option(names = "--device", paramLabel = "DEVICE", description = "cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
-    private String device = "cpu";
-
-    @Option(names = "--precision", paramLabel = "P", description = "fp32, fp16 or bf16 (default: ${DEFAULT-VALUE}).")
-    private String precision = "fp32";
-
-    @Option(names = "--batch", paramLabel = "N", description = "Driver frames per model call (default: ${DEFAULT-VALUE}).")
-    private int batch = 4;
-
-    @Option(names = "--enhance", description = "Run the 1024 px enhancer on each rendered face.")
-    private boolean enhance;
-
-    @Option(names = "--framing", paramLabel = "WHO",
-            description = "Whose head position and scale the result keeps: driver or source (default: ${DEFAULT-VALUE}).")
-    private String framing = "driver";
-
-    @Option(names = "--relative", description = "Apply the driver's motion relative to its first frame, on top of the source's pose.")
-    private boolean relative;
 
     @Mixin
     private HostOptions host;
@@ -62,12 +37,9 @@ final class ReenactCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ExecutionOptions options = new ExecutionOptions(device, Precision.parse(precision), batch);
-        DrivingOptions.Framing who = parseFraming();
-        DrivingOptions.Mode mode = relative ? DrivingOptions.Mode.RELATIVE : DrivingOptions.Mode.ABSOLUTE;
-        ReenactRequest request = new ReenactRequest(source, driver, out, options, enhance, who, mode);
+        ReenactRequest request = job.request(out);
         long expected;
-        try (VideoReader r = VideoReader.open(driver)) {
+        try (VideoReader r = VideoReader.open(job.driver)) {
             expected = r.info().expectedFrames();
         }
         PrintWriter w = spec.commandLine().getOut();
@@ -105,13 +77,5 @@ final class ReenactCommand implements Callable<Integer> {
                     report.videoIo().encodeWaitSeconds(), report.videoIo().encodeTailSeconds());
         }
         return 0;
-    }
-
-    private DrivingOptions.Framing parseFraming() {
-        try {
-            return DrivingOptions.Framing.valueOf(framing.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new org.megaportraits.sdk.InvalidInputException("unknown framing '" + framing + "'", "use driver or source");
-        }
     }
 }

@@ -8,6 +8,10 @@ import java.util.List;
 import java.util.Set;
 import org.megaportraits.host.osgi.ServiceLease;
 import org.megaportraits.host.osgi.ServiceLeases;
+import org.megaportraits.host.video.DecodedVideo;
+import org.megaportraits.host.video.DiscardingSink;
+import org.megaportraits.host.video.FrameSink;
+import org.megaportraits.host.video.FrameSource;
 import org.megaportraits.host.video.Progress;
 import org.megaportraits.host.video.VideoPipeline;
 import org.megaportraits.host.video.VideoReader;
@@ -65,6 +69,17 @@ public final class ReenactJob {
      * @throws ModelUnavailableException  if a bundle the job needs is not installed
      */
     public ReenactReport run(ReenactRequest request, Progress progress) {
+        return run(request, progress, VideoIo.FILES);
+    }
+
+    /**
+     * Runs the job with its video read and written as {@code videoIo} says: {@link VideoIo#FILES} as
+     * {@link #run(ReenactRequest, Progress)}; {@link VideoIo#IN_MEMORY} decodes the driver completely
+     * before the job's clock starts and drops the result frames (nothing is written), for measuring
+     * the job without video I/O.
+     */
+    public ReenactReport run(ReenactRequest request, Progress progress, VideoIo videoIo) {
+        DecodedVideo decoded = videoIo == VideoIo.IN_MEMORY ? DecodedVideo.readAll(request.driver()) : null;
         long start = System.nanoTime();
         StageTimes times = new StageTimes(start);
         RgbImage source = timed(times, "start: open videos", () -> VideoReader.readStill(request.source()));
@@ -75,7 +90,7 @@ public final class ReenactJob {
         if (request.enhance()) {
             requireProvided(Enhancer.class, "enhancer", "plugin-enhancer");
         }
-        try (VideoReader driver = timed(times, "start: open videos", () -> VideoReader.open(request.driver()));
+        try (FrameSource driver = decoded != null ? decoded : timed(times, "start: open videos", () -> VideoReader.open(request.driver()));
              ServiceLease<ReenactmentModel> model = timed(times, "start: services",
                      () -> require(ReenactmentModel.class, "base model", "plugin-base-model"));
              ServiceLease<FaceAnalyzer> faces = timed(times, "start: services",
@@ -98,8 +113,9 @@ public final class ReenactJob {
             m.encode(prepare(source, request.source(), resolution, f, c, times),
                     (session, prepared) -> timed(times, "start: source avatar", () -> encode(session, prepared, resolution)));
             try (FaceTracker tracker = f.track(resolution);
-                 VideoWriter writer = timed(times, "start: output", () -> VideoWriter.create(request.output(),
-                         driver.info().width(), driver.info().height(), driver.info().frameRate(), driver.info().audio()))) {
+                 FrameSink writer = decoded != null ? new DiscardingSink(driver.info().width(), driver.info().height())
+                         : timed(times, "start: output", () -> VideoWriter.create(request.output(), driver.info().width(),
+                                 driver.info().height(), driver.info().frameRate(), driver.info().audio()))) {
                 Stages stages = new Stages(tracker, m, driving, e, c, times);
                 VideoPipeline.Result io = VideoPipeline.run(driver, writer, request.options().batchSize(), stages, progress);
                 long frames = io.frames();

@@ -147,29 +147,29 @@ public final class VideoPipeline {
      *
      * @return frames written and the waits for video I/O
      */
-    public static Result run(VideoReader reader, VideoWriter writer, int batchSize, FrameProcessor processor, Progress progress) {
+    public static Result run(FrameSource reader, FrameSink writer, int batchSize, FrameProcessor processor, Progress progress) {
         return chain(reader, writer, batchSize, processor::process, List.of(), progress);
     }
 
     /**
-     * As {@link #run(VideoReader, VideoWriter, int, FrameProcessor, Progress)}, with the processing
+     * As {@link #run(FrameSource, FrameSink, int, FrameProcessor, Progress)}, with the processing
      * in two overlapping stages.
      *
      * @return frames written and the waits for video I/O
      */
-    public static <T> Result run(VideoReader reader, VideoWriter writer, int batchSize, StagedProcessor<T> processor,
+    public static <T> Result run(FrameSource reader, FrameSink writer, int batchSize, StagedProcessor<T> processor,
                                Progress progress) {
         return chain(reader, writer, batchSize, processor::first,
                 List.of(Stage.<T>of(processor::second, processor::discard)), progress);
     }
 
     /**
-     * As {@link #run(VideoReader, VideoWriter, int, FrameProcessor, Progress)}, with the processing
+     * As {@link #run(FrameSource, FrameSink, int, FrameProcessor, Progress)}, with the processing
      * in three overlapping stages.
      *
      * @return frames written and the waits for video I/O
      */
-    public static <A, B> Result run(VideoReader reader, VideoWriter writer, int batchSize, ThreeStageProcessor<A, B> processor,
+    public static <A, B> Result run(FrameSource reader, FrameSink writer, int batchSize, ThreeStageProcessor<A, B> processor,
                                   Progress progress) {
         return chain(reader, writer, batchSize, processor::first, List.of(
                 Stage.<A>of(processor::middle, processor::discardFirst),
@@ -181,7 +181,7 @@ public final class VideoPipeline {
      * (the last one's output goes to the writer), reader and writer on threads of their own.
      */
     @SuppressWarnings("unchecked")
-    private static Result chain(VideoReader reader, VideoWriter writer, int batchSize,
+    private static Result chain(FrameSource reader, FrameSink writer, int batchSize,
                               java.util.function.Function<List<RgbImage>, Object> first, List<Stage> later,
                               Progress progress) {
         if (batchSize < 1) {
@@ -329,7 +329,7 @@ public final class VideoPipeline {
         }
     }
 
-    private static void read(VideoReader reader, int batchSize, BlockingQueue<List<RgbImage>> decoded,
+    private static void read(FrameSource reader, int batchSize, BlockingQueue<List<RgbImage>> decoded,
                              BlockingQueue<AudioChunk> audio) throws InterruptedException {
         List<RgbImage> batch = new ArrayList<>(batchSize);
         Object next;
@@ -350,7 +350,7 @@ public final class VideoPipeline {
         decoded.put(END);
     }
 
-    private static long write(VideoWriter writer, BlockingQueue<List<RgbImage>> processed, BlockingQueue<AudioChunk> audio)
+    private static long write(FrameSink writer, BlockingQueue<List<RgbImage>> processed, BlockingQueue<AudioChunk> audio)
             throws InterruptedException {
         List<RgbImage> batch;
         while ((batch = processed.take()) != END) {
@@ -365,7 +365,7 @@ public final class VideoPipeline {
         return writer.framesWritten();
     }
 
-    private static void drain(BlockingQueue<AudioChunk> audio, VideoWriter writer) {
+    private static void drain(BlockingQueue<AudioChunk> audio, FrameSink writer) {
         AudioChunk chunk;
         while ((chunk = audio.poll()) != null) {
             writer.writeAudio(chunk);

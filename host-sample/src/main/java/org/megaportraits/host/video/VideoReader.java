@@ -24,7 +24,7 @@ import org.megaportraits.sdk.image.RgbImage;
  * FFmpeg skips undecodable packets silently, so a damaged or cut file is caught by counting: at the
  * end, fewer frames than the container declares is an error, not a shorter video.
  */
-public final class VideoReader implements AutoCloseable {
+public final class VideoReader implements FrameSource {
 
     private static final String REMEDY = "check that the file is complete and plays in a video player; "
             + "re-export or re-download it (H.264 MP4 always works)";
@@ -101,6 +101,7 @@ public final class VideoReader implements AutoCloseable {
     }
 
     /** What the container declares. */
+    @Override
     public VideoInfo info() {
         return info;
     }
@@ -129,6 +130,7 @@ public final class VideoReader implements AutoCloseable {
      *
      * @throws InvalidInputException if the file turns out damaged or cut short
      */
+    @Override
     public Object next() {
         return next(true);
     }

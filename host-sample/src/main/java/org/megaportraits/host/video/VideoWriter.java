@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * {@link #finish()}; closing without finishing deletes it, so a failed job leaves nothing.
  * Not thread-safe: one thread writes.
  */
-public final class VideoWriter implements AutoCloseable {
+public final class VideoWriter implements FrameSink {
 
     private static final Logger LOG = LoggerFactory.getLogger(VideoWriter.class);
 
@@ -174,6 +174,7 @@ public final class VideoWriter implements AutoCloseable {
      *
      * @throws UncheckedIOException if encoding an earlier frame failed
      */
+    @Override
     public void writeImage(RgbImage image) {
         checkOpen();
         if (image.width() != width || image.height() != height) {
@@ -191,6 +192,7 @@ public final class VideoWriter implements AutoCloseable {
      * @throws IllegalStateException if the writer was created without audio
      * @throws IllegalArgumentException if the chunk's rate or channels are not the writer's
      */
+    @Override
     public void writeAudio(AudioChunk chunk) {
         checkOpen();
         if (audio == null) {
@@ -205,6 +207,7 @@ public final class VideoWriter implements AutoCloseable {
     }
 
     /** Frames written so far. */
+    @Override
     public long framesWritten() {
         return framesWritten;
     }
@@ -213,6 +216,7 @@ public final class VideoWriter implements AutoCloseable {
      * Waits for the last segments, flushes the audio, closes the file and moves it into place
      * (replacing an older file).
      */
+    @Override
     public void finish() {
         checkOpen();
         video.end();

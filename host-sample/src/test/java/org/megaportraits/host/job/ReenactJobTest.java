@@ -111,6 +111,23 @@ class ReenactJobTest {
         }
     }
 
+    @Test
+    void withoutVideoIoTheJobProcessesEveryFrameAndWritesNothing() throws Exception {
+        Path folder = TestData.copyBundles(dir.resolve("bundles"), TestData::isFrameworkBundle);
+        TestBundles.fixture(folder.resolve("fixture.jar"));
+        Path out = dir.resolve("not-written.mp4");
+        try (PortraitsHost host = PortraitsHost.start(folder, POLL)) {
+            ReenactReport report = job(host).run(request(out, false), Progress.silent(), VideoIo.IN_MEMORY);
+            assertEquals(FRAMES, report.frames());
+            assertEquals(FRAMES, report.videoIo().frames());
+            assertEquals(0, report.framesWithoutFace());
+        }
+        assertFalse(java.nio.file.Files.exists(out), "nothing is written without video I/O");
+        try (var listing = java.nio.file.Files.list(dir)) {
+            assertTrue(listing.noneMatch(p -> p.getFileName().toString().contains("not-written")), "no partial file either");
+        }
+    }
+
     /**
      * The brief's swap scenario on the whole job: the enhancer bundle is replaced after the first
      * batches; the job in flight finishes on version 1 with every frame, the next job runs on 2.
