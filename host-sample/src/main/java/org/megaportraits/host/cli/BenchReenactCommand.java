@@ -61,9 +61,10 @@ final class BenchReenactCommand implements Callable<Integer> {
                     steady[io.ordinal()] += report.steadyFramesPerSecond() / runs;
                     whole[io.ordinal()] += report.framesPerSecond() / runs;
                     w.printf(Locale.ROOT, "%-9s run %d: %d frames in %.2f s (%.1f frames/s; steady %.1f); waited %.2f s for "
-                                    + "decoding, %.2f s for encoding%n", io, r + 1, report.frames(), report.seconds(),
-                            report.framesPerSecond(), report.steadyFramesPerSecond(), report.videoIo().decodeWaitSeconds(),
-                            report.videoIo().encodeWaitSeconds());
+                                    + "decoding, %.2f s for encoding; the encoder finished %.2f s after the last batch%n", io, r + 1,
+                            report.frames(), report.seconds(), report.framesPerSecond(), report.steadyFramesPerSecond(),
+                            report.videoIo().decodeWaitSeconds(), report.videoIo().encodeWaitSeconds(),
+                            report.videoIo().encodeTailSeconds());
                 }
             }
         } finally {
