@@ -443,11 +443,40 @@ def convs():
     torch.backends.cudnn.benchmark = False
 
 
+def face_convs():
+    """The face networks' fp32 convolutions at the tracker's shapes: a 1x1 convolution alone, with its
+    bias add and ReLU as separate kernels (what the nets do now), through cuDNN's fused
+    conv-bias-ReLU, and as a channels-last matrix product with the bias and ReLU in cuBLASLt's
+    epilogue; depthwise 3x3 channels-first against channels-last."""
+    torch.backends.cudnn.benchmark = False
+    for name, n, c, h, co in [("landmarks 56 px", 128, 32, 56, 64), ("landmarks 28 px", 128, 64, 28, 128),
+                              ("landmarks 14 px", 128, 128, 14, 256), ("detector 256 px", 10, 32, 256, 64),
+                              ("detector 64 px", 10, 256, 64, 256)]:
+        x = torch.randn(n, c, h, h, device=dev)
+        w = torch.randn(co, c, 1, 1, device=dev)
+        b = torch.randn(co, device=dev)
+        rows = x.to(memory_format=torch.channels_last).permute(0, 2, 3, 1).reshape(-1, c)
+        wt = w.reshape(co, c).t()
+        line(f"1x1 {name} {c}->{co} n={n}: conv alone", bench(lambda: F.conv2d(x, w)))
+        line(f"1x1 {name} {c}->{co} n={n}: conv + bias + relu", bench(lambda: torch.relu(F.conv2d(x, w, b))))
+        line(f"1x1 {name} {c}->{co} n={n}: cudnn_convolution_relu",
+             bench(lambda: torch.cudnn_convolution_relu(x, w, b, [1, 1], [0, 0], [1, 1], 1)))
+        line(f"1x1 {name} {c}->{co} n={n}: channels-last addmm, bias + relu epilogue",
+             bench(lambda: torch._addmm_activation(b, rows, wt, use_gelu=False)))
+    for name, n, c, h in [("landmarks 56 px", 128, 32, 56), ("detector 256 px", 10, 32, 256), ("detector 128 px", 10, 128, 128)]:
+        x = torch.randn(n, c, h, h, device=dev)
+        w = torch.randn(c, 1, 3, 3, device=dev)
+        b = torch.randn(c, device=dev)
+        xl = x.to(memory_format=torch.channels_last)
+        line(f"depthwise 3x3 {name} {c} ch n={n}: channels-first", bench(lambda: F.conv2d(x, w, b, 1, 1, 1, c)))
+        line(f"depthwise 3x3 {name} {c} ch n={n}: channels-last", bench(lambda: F.conv2d(xl, w, b, 1, 1, 1, c)))
+
+
 if __name__ == "__main__":
     print(torch.__version__, torch.cuda.get_device_name(), flush=True)
     torch.manual_seed(0)
     only = [a[len("--only="):] for a in sys.argv if a.startswith("--only=")]
     for section in [ceilings, norms, norms_training, upsamples_training, layouts_training, layouts_kept, narrow_heads_training,
-                    samplers, convs]:
+                    samplers, convs, face_convs]:
         if not only or section.__name__ in only:
             section()
