@@ -13,6 +13,7 @@ import org.megaportraits.nn.bench.ResultsTable;
 import org.megaportraits.sdk.ExecutionOptions;
 import org.megaportraits.sdk.Precision;
 import org.megaportraits.sdk.face.AlignedFaces;
+import org.megaportraits.sdk.face.Face;
 import org.megaportraits.sdk.face.FaceAnalyzer;
 import org.megaportraits.sdk.face.FaceTracker;
 import org.megaportraits.sdk.image.RgbImage;
@@ -96,7 +97,58 @@ public final class FaceBenchmark {
                         "cpu-ms/frame");
                 System.out.printf(Locale.ROOT, "load average during the run: %s%n", loadAverage());
             }
+            if (options.isGpu()) {
+                agreement(session, new ExecutionOptions("cpu", Precision.FP32, 1), photos, table, precision);
+            }
         }
+    }
+
+    /**
+     * How far the faces found by a GPU session lie from those of a CPU session on the same frames
+     * (the GPU's convolutions differ: TF32, other algorithms): faces found by each, and the distance
+     * of each matched face's 68 landmarks (frame pixels), mean over all landmarks and the worst.
+     */
+    private static void agreement(FaceAnalyzer.Session gpu, ExecutionOptions cpu, List<RgbImage> photos, ResultsTable table,
+                                  String precision) {
+        int foundGpu = 0;
+        int foundCpu = 0;
+        double sum = 0;
+        double worst = 0;
+        int points = 0;
+        try (FaceAnalyzer.Session reference = new FaceAnalyzerComponent().open(cpu)) {
+            for (RgbImage photo : photos) {
+                List<Face> a = gpu.detect(photo);
+                List<Face> b = reference.detect(photo);
+                foundGpu += a.size();
+                foundCpu += b.size();
+                for (Face f : a) {
+                    Face nearest = null;
+                    double best = Double.MAX_VALUE;
+                    for (Face g : b) {
+                        double d = Math.hypot(f.box().x() - g.box().x(), f.box().y() - g.box().y());
+                        if (d < best) {
+                            best = d;
+                            nearest = g;
+                        }
+                    }
+                    if (nearest == null || best > f.box().width() / 2) {
+                        continue;
+                    }
+                    double[] p = f.landmarks();
+                    double[] q = nearest.landmarks();
+                    for (int k = 0; k < Face.LANDMARKS; k++) {
+                        double d = Math.hypot(p[2 * k] - q[2 * k], p[2 * k + 1] - q[2 * k + 1]);
+                        sum += d;
+                        worst = Math.max(worst, d);
+                        points++;
+                    }
+                }
+            }
+        }
+        table.add("face pipeline 1080p", precision, 1, "faces found (CPU session: " + foundCpu + ")", foundGpu, "faces");
+        table.add("face pipeline 1080p", precision, 1, "landmarks against the CPU session, mean over " + points, sum / Math.max(1, points),
+                "px");
+        table.add("face pipeline 1080p", precision, 1, "landmarks against the CPU session, worst", worst, "px");
     }
 
     /** User + system CPU time of this process (Linux /proc), or 0 where unavailable. */
