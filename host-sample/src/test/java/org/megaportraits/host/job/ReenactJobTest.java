@@ -69,8 +69,7 @@ class ReenactJobTest {
 
     @Test
     void everyDriverFrameComesOutReenactedInOrderWithTheSound() throws Exception {
-        Path folder = TestData.copyBundles(dir.resolve("bundles"), TestData::isFrameworkBundle);
-        TestBundles.fixture(folder.resolve("fixture.jar"));
+        Path folder = bundlesWithFixture();
         Path out = dir.resolve("out.mp4");
         try (PortraitsHost host = PortraitsHost.start(folder, POLL)) {
             ReenactReport report = job(host).run(request(out, false), Progress.silent());
@@ -113,8 +112,7 @@ class ReenactJobTest {
 
     @Test
     void withoutVideoIoTheJobProcessesEveryFrameAndWritesNothing() throws Exception {
-        Path folder = TestData.copyBundles(dir.resolve("bundles"), TestData::isFrameworkBundle);
-        TestBundles.fixture(folder.resolve("fixture.jar"));
+        Path folder = bundlesWithFixture();
         Path out = dir.resolve("not-written.mp4");
         try (PortraitsHost host = PortraitsHost.start(folder, POLL)) {
             ReenactReport report = job(host).run(request(out, false), Progress.silent(), VideoIo.IN_MEMORY);
@@ -134,8 +132,7 @@ class ReenactJobTest {
      */
     @Test
     void bundleReplacedDuringAJobServesItToTheEndAndTheNextJobGetsTheNewVersion() throws Exception {
-        Path folder = TestData.copyBundles(dir.resolve("bundles"), TestData::isFrameworkBundle);
-        TestBundles.fixture(folder.resolve("fixture.jar"));
+        Path folder = bundlesWithFixture();
         Path stampJar = TestBundles.stamp("1.0.0", folder.resolve("stamp.jar"));
         Path first = dir.resolve("first.mp4");
         Path second = dir.resolve("second.mp4");
@@ -192,8 +189,7 @@ class ReenactJobTest {
 
     @Test
     void askingForTheEnhancerWithoutItsBundleIsAnError() throws Exception {
-        Path folder = TestData.copyBundles(dir.resolve("bundles"), TestData::isFrameworkBundle);
-        TestBundles.fixture(folder.resolve("fixture.jar"));
+        Path folder = bundlesWithFixture();
         try (PortraitsHost host = PortraitsHost.start(folder, POLL)) {
             ModelUnavailableException e = assertThrows(ModelUnavailableException.class,
                     () -> job(host).run(request(dir.resolve("out.mp4"), true), Progress.silent()));
@@ -212,6 +208,13 @@ class ReenactJobTest {
             assertThrows(InvalidInputException.class, () -> job(host).run(r, Progress.silent()));
         }
         assertEquals(List.of("bundles", "face.jpg"), names(dir));
+    }
+
+    /** A bundle folder of the framework bundles and the fixture services. */
+    private Path bundlesWithFixture() throws Exception {
+        Path folder = TestData.copyBundles(dir.resolve("bundles"), TestData::isFrameworkBundle);
+        TestBundles.fixture(folder.resolve("fixture.jar"));
+        return folder;
     }
 
     private static ReenactJob job(PortraitsHost host) {
