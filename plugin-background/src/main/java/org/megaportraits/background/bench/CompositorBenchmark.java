@@ -1,14 +1,13 @@
 package org.megaportraits.background.bench;
 
-import ai.djl.util.cuda.CudaUtils;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.megaportraits.background.impl.CompositorComponent;
+import org.megaportraits.face.bench.BenchArgs;
 import org.megaportraits.face.bench.DemoFrames;
 import org.megaportraits.face.impl.FaceAnalyzerComponent;
 import org.megaportraits.nn.bench.ResultsTable;
@@ -41,16 +40,9 @@ public final class CompositorBenchmark {
 
     /** Entry point: {@code --device cpu|gpu|gpu:N --precision fp32 --batch N --crop N --frame WxH --repeats N}. */
     public static void main(String[] argv) throws IOException {
-        Map<String, String> args = new LinkedHashMap<>();
-        if (argv.length % 2 != 0) {
-            System.out.println("options: --device cpu|gpu|gpu:N --precision fp32|fp16|bf16 --batch N --crop N --frame WxH --repeats N");
+        Map<String, String> args = BenchArgs.parse(argv, "--device cpu|gpu|gpu:N --precision fp32|fp16|bf16 --batch N --crop N --frame WxH --repeats N");
+        if (args == null) {
             return;
-        }
-        for (int i = 0; i + 1 < argv.length; i += 2) {
-            if (!argv[i].startsWith("--")) {
-                throw new IllegalArgumentException("expected --option value pairs, got " + argv[i]);
-            }
-            args.put(argv[i].substring(2), argv[i + 1]);
         }
         int batch = Integer.parseInt(args.getOrDefault("batch", "8"));
         int crop = Integer.parseInt(args.getOrDefault("crop", "512"));
@@ -67,9 +59,7 @@ public final class CompositorBenchmark {
         for (int i = 0; i < batch; i++) {
             frames.add(photos.get(0));
         }
-        String device = options.isGpu() ? options.device() + " (compute capability "
-                + CudaUtils.getComputeCapability(options.gpuIndex()) + ")"
-                : "cpu (" + Runtime.getRuntime().availableProcessors() + " cores)";
+        String device = BenchArgs.device(options);
         ResultsTable table = new ResultsTable(device);
         double[][] ms = new double[STEPS.length][repeats];
         try (FaceAnalyzer.Session faces = new FaceAnalyzerComponent().open(options);

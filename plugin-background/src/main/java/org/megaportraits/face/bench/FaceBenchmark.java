@@ -1,10 +1,8 @@
 package org.megaportraits.face.bench;
 
-import ai.djl.util.cuda.CudaUtils;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,15 +34,8 @@ public final class FaceBenchmark {
 
     /** Entry point: {@code --device cpu|gpu|gpu:N --precision fp32 --batch N --frames N --crop N}. */
     public static void main(String[] argv) throws IOException {
-        Map<String, String> args = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < argv.length; i += 2) {
-            if (!argv[i].startsWith("--")) {
-                throw new IllegalArgumentException("expected --option value pairs, got " + argv[i]);
-            }
-            args.put(argv[i].substring(2), argv[i + 1]);
-        }
-        if (argv.length % 2 != 0) {
-            System.out.println("options: --device cpu|gpu|gpu:N --precision fp32|fp16|bf16 --batch N --frames N --crop N");
+        Map<String, String> args = BenchArgs.parse(argv, "--device cpu|gpu|gpu:N --precision fp32|fp16|bf16 --batch N --frames N --crop N");
+        if (args == null) {
             return;
         }
         int batch = Integer.parseInt(args.getOrDefault("batch", "1"));
@@ -57,9 +48,7 @@ public final class FaceBenchmark {
         for (int i = 0; i < count; i++) {
             frames.add(photos.get(i % photos.size()));
         }
-        String device = options.isGpu() ? options.device() + " (compute capability "
-                + CudaUtils.getComputeCapability(options.gpuIndex()) + ")"
-                : "cpu (" + Runtime.getRuntime().availableProcessors() + " cores)";
+        String device = BenchArgs.device(options);
         ResultsTable table = new ResultsTable(device);
         String precision = options.precision().name().toLowerCase(Locale.ROOT);
         try (FaceAnalyzer.Session session = new FaceAnalyzerComponent().open(options)) {
