@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 import org.megaportraits.sdk.InvalidInputException;
 import org.megaportraits.sdk.image.RgbImage;
 import org.slf4j.Logger;
@@ -106,7 +107,9 @@ public final class VideoWriter implements FrameSink {
         FFmpegLogging.quiet();
         Path partial;
         try {
-            partial = Files.createTempFile(dir, "." + out.getFileName() + ".", ".partial");
+            // a name of its own, made with the folder's default permissions (a temporary file's are the
+            // owner's only, and the finished video would keep them)
+            partial = Files.createFile(dir.resolve("." + out.getFileName() + "." + UUID.randomUUID() + ".partial"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temporary file in " + dir, e);
         }

@@ -42,7 +42,7 @@ class VideoRoundTripTest {
     }
 
     @Test
-    void frameCountRateSizeAndAudioSurviveDecodeAndEncode() {
+    void frameCountRateSizeAndAudioSurviveDecodeAndEncode() throws IOException {
         Path original = dir.resolve("original.mp4");
         clip.write(photo, original);
         Path copy = dir.resolve("copy.mp4");
@@ -52,6 +52,11 @@ class VideoRoundTripTest {
             written = VideoPipeline.run(reader, writer, 4, batch -> batch, Progress.silent()).frames();
         }
         assertEquals(FRAMES, written);
+        Path plain = Files.createFile(dir.resolve("plain"));
+        if (Files.getFileStore(dir).supportsFileAttributeView("posix")) {
+            assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(copy),
+                    "the video has the folder's default permissions, as any new file there (a temporary file's are the owner's only)");
+        }
 
         List<RgbImage> frames = new ArrayList<>();
         List<short[]> audio = new ArrayList<>();

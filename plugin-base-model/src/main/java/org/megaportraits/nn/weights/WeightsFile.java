@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.megaportraits.sdk.ModelUnavailableException;
 
 /**
@@ -74,7 +75,9 @@ public final class WeightsFile {
         byte[] headerBytes = JSON.writeValueAsBytes(header);
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+        // a name of its own, made with the folder's default permissions (a temporary file's are the
+        // owner's only, and the weights would keep them)
+        Path tmp = Files.createFile(dir.resolve(file.getFileName() + "." + UUID.randomUUID() + ".tmp"));
         try {
             MessageDigest sha = Digests.sha256();
             try (OutputStream os = new DigestOutputStream(Files.newOutputStream(tmp), sha)) {

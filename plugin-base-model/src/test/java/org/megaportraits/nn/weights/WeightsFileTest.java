@@ -82,6 +82,25 @@ class WeightsFileTest {
     }
 
     @Test
+    void weightsGetTheFolderDefaultPermissionsAndNoTemporaryFileStays(@TempDir Path dir) throws IOException {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), Devices.ENGINE)) {
+            Conv c = Conv.builder(2, 3, 4, 3).build();
+            Map<String, Parameter> p = NamedParameters.of(c);
+            c.initialize(m, DataType.FLOAT32);
+            Path file = dir.resolve("w.mpwt");
+            WeightsFile.write(file, arrays(p));
+            Path plain = Files.createFile(dir.resolve("plain"));
+            if (Files.getFileStore(dir).supportsFileAttributeView("posix")) {
+                assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(file),
+                        "as any new file in the folder (a temporary file's would be the owner's only)");
+            }
+            try (var listing = Files.list(dir)) {
+                assertEquals(2, listing.count(), "only the weights and the probe file");
+            }
+        }
+    }
+
+    @Test
     void aMismatchNamesEveryMissingUnexpectedAndMisshapedTensor(@TempDir Path dir) throws IOException {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), Devices.ENGINE)) {
             ResBlock saved = block(4, 6);
