@@ -115,7 +115,8 @@ public final class ReenactJob {
             try (FaceTracker tracker = f.track(resolution);
                  FrameSink writer = decoded != null ? new DiscardingSink(driver.info().width(), driver.info().height())
                          : timed(times, "start: output", () -> VideoWriter.create(request.output(), driver.info().width(),
-                                 driver.info().height(), driver.info().frameRate(), driver.info().audio()))) {
+                                 driver.info().height(), driver.info().frameRate(), driver.info().audio(),
+                                 driver.info().expectedFrames()))) {
                 Stages stages = new Stages(tracker, m, driving, e, c, times);
                 VideoPipeline.Result io = VideoPipeline.run(driver, writer, request.options().batchSize(), stages, progress);
                 long frames = io.frames();

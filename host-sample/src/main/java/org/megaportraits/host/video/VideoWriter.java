@@ -70,17 +70,26 @@ public final class VideoWriter implements FrameSink {
      * @throws InvalidInputException if the target is not a .mp4 path in an existing, writable folder
      */
     public static VideoWriter create(Path target, int width, int height, FrameRate rate, AudioInfo audio) {
-        int threads = encoderThreads();
-        return create(target, width, height, rate, audio, threads,
-                ParallelH264Encoder.framesInFlight(gop(rate), threads, 3L * width * height));
+        return create(target, width, height, rate, audio, 0);
     }
 
     /**
-     * As {@link #create(Path, int, int, FrameRate, AudioInfo)} with the encoder threads and the bound
-     * on frames taken but not yet converted given (tests set them).
+     * As {@link #create(Path, int, int, FrameRate, AudioInfo)} for a video that will have
+     * {@code expectedFrames} frames (0 or less: unknown): its last second is then encoded in several
+     * segments at once, and the file is complete sooner after the last frame.
+     */
+    public static VideoWriter create(Path target, int width, int height, FrameRate rate, AudioInfo audio, long expectedFrames) {
+        int threads = encoderThreads();
+        return create(target, width, height, rate, audio, threads,
+                ParallelH264Encoder.framesInFlight(gop(rate), threads, 3L * width * height), expectedFrames);
+    }
+
+    /**
+     * As {@link #create(Path, int, int, FrameRate, AudioInfo, long)} with the encoder threads and the
+     * bound on frames taken but not yet converted given (tests set them).
      */
     static VideoWriter create(Path target, int width, int height, FrameRate rate, AudioInfo audio, int threads,
-                              int framesInFlight) {
+                              int framesInFlight, long expectedFrames) {
         Path out = target.toAbsolutePath().normalize();
         if (!out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".mp4")) {
             throw new InvalidInputException("output " + target + " is not an .mp4 file", "name the output something.mp4");
@@ -130,7 +139,8 @@ public final class VideoWriter implements FrameSink {
                 audioStream = muxer.addStream(aac.context());
             }
             muxer.start();
-            ParallelH264Encoder video = new ParallelH264Encoder(settings, header, threads, framesInFlight, out.toString());
+            ParallelH264Encoder video = new ParallelH264Encoder(settings, header, threads, framesInFlight, out.toString(),
+                    expectedFrames);
             return new VideoWriter(out, partial, width, height, muxer, videoStream, aac, audioStream, video);
         } catch (IOException | RuntimeException e) {
             if (aac != null) {

@@ -86,9 +86,46 @@ class SegmentedEncodingTest {
 
     @Test
     void keyframesFallExactlyAtSegmentStartsAndEveryFrameKeepsItsTime() throws IOException {
-        Path out = write("keys.mp4", 3, defaultBudget(3));
+        List<Boolean> keys = keyframes(write("keys.mp4", 3, defaultBudget(3)));
+        assertEquals(FRAMES, keys.size(), "video packets");
+        for (int i = 0; i < FRAMES; i++) {
+            assertEquals(i % GOP == 0, keys.get(i), "frame " + i + " is a keyframe");
+        }
+    }
+
+    @Test
+    void aVideoOfKnownLengthEndsInShortSegmentsThatChangeNoFrame() throws IOException {
+        Path known = write("known.mp4", 3, defaultBudget(3), FRAMES);
+        List<Boolean> keys = keyframes(known);
+        assertEquals(FRAMES, keys.size(), "video packets");
+        // the last GOP's frames in four segments of ceil(GOP / 4)
+        int tail = FRAMES - GOP;
+        int part = (GOP + ParallelH264Encoder.TAIL_SEGMENTS - 1) / ParallelH264Encoder.TAIL_SEGMENTS;
+        for (int i = 0; i < FRAMES; i++) {
+            boolean start = i < tail ? i % GOP == 0 : (i - tail) % part == 0;
+            assertEquals(start, keys.get(i), "frame " + i + " is a keyframe");
+            assertEquals(start, ParallelH264Encoder.startsSegment(i, GOP, FRAMES), "frame " + i + " starts a segment");
+        }
+        assertArrayEquals(Files.readAllBytes(known), Files.readAllBytes(write("known-one.mp4", 1, defaultBudget(1), FRAMES)),
+                "files written by 1 and by 3 threads");
+        List<RgbImage> decoded = new ArrayList<>();
+        try (VideoReader reader = VideoReader.open(known)) {
+            RgbImage im;
+            while ((im = reader.nextImage()) != null) {
+                decoded.add(im);
+            }
+        }
+        assertEquals(FRAMES, decoded.size(), "decoded frames");
+        for (int i = tail - 1; i < FRAMES; i++) {
+            double psnr = psnr(frames.get(i), decoded.get(i));
+            assertTrue(psnr > 30, "frame " + i + " PSNR " + psnr);
+        }
+    }
+
+    /** Whether each video packet of a file is a keyframe, checking that frame i is presented at i / 25 s. */
+    private static List<Boolean> keyframes(Path file) throws IOException {
         List<Boolean> keys = new ArrayList<>();
-        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(out.toFile())) {
+        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile())) {
             grabber.start();
             int video = grabber.getVideoStream();
             AVRational tb = grabber.getFormatContext().streams(video).time_base();
@@ -103,10 +140,7 @@ class SegmentedEncodingTest {
                 keys.add((p.flags() & AV_PKT_FLAG_KEY) != 0);
             }
         }
-        assertEquals(FRAMES, keys.size(), "video packets");
-        for (int i = 0; i < FRAMES; i++) {
-            assertEquals(i % GOP == 0, keys.get(i), "frame " + i + " is a keyframe");
-        }
+        return keys;
     }
 
     @Test
@@ -129,7 +163,7 @@ class SegmentedEncodingTest {
     @Test
     void closingBeforeTheEndLeavesNoFileAndNoEncoderThread() {
         Path out = dir.resolve("early.mp4");
-        try (VideoWriter writer = VideoWriter.create(out, SIZE, SIZE, RATE, null, 3, defaultBudget(3))) {
+        try (VideoWriter writer = VideoWriter.create(out, SIZE, SIZE, RATE, null, 3, defaultBudget(3), 0)) {
             // the second segment is open: its thread waits for frames that will not come
             for (int i = 0; i < GOP + 10; i++) {
                 writer.writeImage(frames.get(i));
@@ -145,7 +179,7 @@ class SegmentedEncodingTest {
         H264Settings settings = new H264Settings(SIZE, SIZE, SIZE, RATE, 1_000_000, GOP);
         byte[] otherHeader = {0, 0, 0, 1, 0x67, 0x42};
         IllegalStateException e;
-        try (ParallelH264Encoder encoder = new ParallelH264Encoder(settings, otherHeader, 2, GOP, "test.mp4")) {
+        try (ParallelH264Encoder encoder = new ParallelH264Encoder(settings, otherHeader, 2, GOP, "test.mp4", 0)) {
             e = assertThrows(IllegalStateException.class, () -> {
                 for (int i = 0; i < GOP + 5; i++) {
                     encoder.add(frames.get(i));
@@ -162,10 +196,14 @@ class SegmentedEncodingTest {
     }
 
     private Path write(String name, int threads, int framesInFlight) {
+        return write(name, threads, framesInFlight, 0);
+    }
+
+    private Path write(String name, int threads, int framesInFlight, long expectedFrames) {
         Path out = dir.resolve(name);
         int perFrame = tone.length / FRAMES;
         try (VideoWriter writer = VideoWriter.create(out, SIZE, SIZE, RATE,
-                new AudioInfo("pcm_s16le", 1, StillMotionClip.SAMPLE_RATE, -1), threads, framesInFlight)) {
+                new AudioInfo("pcm_s16le", 1, StillMotionClip.SAMPLE_RATE, -1), threads, framesInFlight, expectedFrames)) {
             for (int i = 0; i < FRAMES; i++) {
                 writer.writeImage(frames.get(i));
                 int to = i == FRAMES - 1 ? tone.length : (i + 1) * perFrame;
