@@ -69,9 +69,7 @@ class WeightsFileTest {
     @Test
     void halfPrecisionTensorsRoundTripInTheirOwnType(@TempDir Path dir) throws IOException {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), Devices.ENGINE)) {
-            Conv c = Conv.builder(2, 3, 4, 3).build();
-            Map<String, Parameter> p = NamedParameters.of(c);
-            c.initialize(m, DataType.FLOAT16);
+            Map<String, Parameter> p = conv(m, DataType.FLOAT16);
             Path file = dir.resolve("h.mpwt");
             WeightsFile.write(file, arrays(p));
             WeightsFile f = WeightsFile.open(file);
@@ -84,9 +82,7 @@ class WeightsFileTest {
     @Test
     void weightsGetTheFolderDefaultPermissionsAndNoTemporaryFileStays(@TempDir Path dir) throws IOException {
         try (NDManager m = NDManager.newBaseManager(Device.cpu(), Devices.ENGINE)) {
-            Conv c = Conv.builder(2, 3, 4, 3).build();
-            Map<String, Parameter> p = NamedParameters.of(c);
-            c.initialize(m, DataType.FLOAT32);
+            Map<String, Parameter> p = conv(m, DataType.FLOAT32);
             Path file = dir.resolve("w.mpwt");
             WeightsFile.write(file, arrays(p));
             Path plain = Files.createFile(dir.resolve("plain"));
@@ -142,5 +138,13 @@ class WeightsFileTest {
             assertTrue(assertThrows(ModelUnavailableException.class, () -> WeightsFile.open(file))
                     .getMessage().contains("not a MegaPortraits weight file"));
         }
+    }
+
+    /** The parameters of a small 2-D convolution, initialised in {@code type}. */
+    private static Map<String, Parameter> conv(NDManager m, DataType type) {
+        Conv c = Conv.builder(2, 3, 4, 3).build();
+        Map<String, Parameter> p = NamedParameters.of(c);
+        c.initialize(m, type);
+        return p;
     }
 }
