@@ -3,7 +3,9 @@ package org.megaportraits.background.matte;
 import ai.djl.ndarray.NDArray;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.megaportraits.nn.tensor.NDImageBatch;
 import org.megaportraits.sdk.face.Face;
@@ -53,7 +55,9 @@ final class HeadRegions {
     /**
      * The regions of each crop of a batch (N x 3 x H x W): from its landmarks where given (crop
      * pixels, per crop or null), else from the largest face found in it (one crop after another, at
-     * full size: the face session is not shared between threads), else centred.
+     * full size: the face session is not shared between threads), else centred. Crops given the
+     * same landmark array (a job's rendered and driver crops) share one regions object, and so
+     * their seeds ({@link SeedMaps} draws each object once).
      */
     static List<HeadRegions> forCrops(NDArray images, List<double[]> landmarks, Supplier<FaceAnalyzer.Session> faces) {
         int n = (int) images.getShape().get(0);
@@ -61,11 +65,12 @@ final class HeadRegions {
             throw new IllegalArgumentException(landmarks.size() + " landmark sets for " + n + " crops");
         }
         List<HeadRegions> regions = new ArrayList<>(n);
+        Map<double[], HeadRegions> byLandmarks = new IdentityHashMap<>();
         List<RgbImage> full = null;
         for (int i = 0; i < n; i++) {
             double[] known = landmarks == null ? null : landmarks.get(i);
             if (known != null) {
-                regions.add(ofLandmarks(known));
+                regions.add(byLandmarks.computeIfAbsent(known, HeadRegions::ofLandmarks));
                 continue;
             }
             if (full == null) {

@@ -1,9 +1,14 @@
 package org.megaportraits.background.matte;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import org.megaportraits.nn.tensor.Scalars;
 
 /**
@@ -31,12 +36,39 @@ final class SeedMaps {
     /**
      * Labels 0 to 3 as float32, N x 1 x height x width, on the manager's device.
      *
-     * @param regions    one per crop
+     * @param regions    one per crop; crops sharing a regions object share its drawing
      * @param fullWidth  the crops' width in the pixels the regions are given in
      * @param fullHeight the crops' height in those pixels
      */
     static NDArray labels(NDManager manager, List<HeadRegions> regions, int fullWidth, int fullHeight, int width,
                           int height) {
+        Map<HeadRegions, Integer> index = new IdentityHashMap<>();
+        List<HeadRegions> distinct = new ArrayList<>();
+        for (HeadRegions r : regions) {
+            index.computeIfAbsent(r, k -> {
+                distinct.add(k);
+                return distinct.size() - 1;
+            });
+        }
+        if (distinct.size() == regions.size()) {
+            return draw(manager, regions, fullWidth, fullHeight, width, height);
+        }
+        try (NDManager scratch = manager.newSubManager()) {
+            NDArray drawn = draw(scratch, distinct, fullWidth, fullHeight, width, height);
+            NDList rows = new NDList(regions.size());
+            for (HeadRegions r : regions) {
+                int i = index.get(r);
+                rows.add(drawn.get(i + ":" + (i + 1)));
+            }
+            NDArray labels = NDArrays.concat(rows, 0);
+            labels.attach(manager);
+            return labels;
+        }
+    }
+
+    /** The labels of each of {@code regions}, drawn on the device. */
+    private static NDArray draw(NDManager manager, List<HeadRegions> regions, int fullWidth, int fullHeight, int width,
+                                int height) {
         int n = regions.size();
         int vertices = 0;
         for (HeadRegions r : regions) {

@@ -1,5 +1,6 @@
 package org.megaportraits.background.matte;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -143,6 +144,30 @@ class MeanFieldGrabCutMattingTest {
             assertTrue(differ <= 3, differ + " seed pixels differ");
             for (int k = 0; k < 4; k++) {
                 assertTrue(seen[k] > 100, "label " + k + " appears " + seen[k] + " times");
+            }
+        }
+    }
+
+    @Test
+    void cropsSharingLandmarksShareTheirRegionsAndTheirSeedsAreTheSame() {
+        List<Face> found = faces.detect(TestPhotos.sample(5));
+        double[] a = found.get(0).landmarks();
+        double[] b = found.get(1).landmarks();
+        int full = 1000;
+        int side = 64;
+        try (NDManager scratch = manager.newSubManager()) {
+            // a job's rendered and driver crops come with the same landmark arrays
+            NDArray crops = scratch.zeros(new ai.djl.ndarray.types.Shape(5, 3, side, side));
+            List<double[]> given = java.util.Arrays.asList(a, b, a, b.clone(), b);
+            List<HeadRegions> shared = HeadRegions.forCrops(crops, given, () -> faces);
+            assertTrue(shared.get(0) == shared.get(2) && shared.get(1) == shared.get(4), "the same array, the same regions");
+            assertTrue(shared.get(3) != shared.get(1), "an equal copy is not looked for");
+            float[] together = SeedMaps.labels(scratch, shared, full, full, side, side).toFloatArray();
+            int p = side * side;
+            for (int i = 0; i < shared.size(); i++) {
+                float[] alone = SeedMaps.labels(scratch, List.of(HeadRegions.ofLandmarks(given.get(i))), full, full, side, side)
+                        .toFloatArray();
+                assertArrayEquals(alone, java.util.Arrays.copyOfRange(together, i * p, (i + 1) * p), "crop " + i);
             }
         }
     }
