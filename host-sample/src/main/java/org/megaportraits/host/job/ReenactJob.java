@@ -6,6 +6,9 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.megaportraits.host.osgi.ServiceLease;
 import org.megaportraits.host.osgi.ServiceLeases;
 import org.megaportraits.host.video.DecodedVideo;
@@ -16,6 +19,7 @@ import org.megaportraits.host.video.Progress;
 import org.megaportraits.host.video.VideoPipeline;
 import org.megaportraits.host.video.VideoReader;
 import org.megaportraits.host.video.VideoWriter;
+import org.megaportraits.sdk.ExecutionOptions;
 import org.megaportraits.sdk.InvalidInputException;
 import org.megaportraits.sdk.ModelUnavailableException;
 import org.megaportraits.sdk.background.Compositor;
@@ -50,6 +54,9 @@ import org.osgi.framework.Bundle;
  */
 public final class ReenactJob {
 
+    /** System property: threads of the model stage, 1 or 2 (default: 2 on a GPU, 1 on the CPU). */
+    public static final String MODEL_THREADS_PROPERTY = "portraits.job.modelThreads";
+
     private final ServiceLeases leases;
     private final Path bundleFolder;
 
@@ -79,6 +86,7 @@ public final class ReenactJob {
      * the job without video I/O.
      */
     public ReenactReport run(ReenactRequest request, Progress progress, VideoIo videoIo) {
+        int modelThreads = modelThreads(request.options());
         DecodedVideo decoded = videoIo == VideoIo.IN_MEMORY ? DecodedVideo.readAll(request.driver()) : null;
         long start = System.nanoTime();
         StageTimes times = new StageTimes(start);
@@ -117,7 +125,7 @@ public final class ReenactJob {
                          : timed(times, "start: output", () -> VideoWriter.create(request.output(), driver.info().width(),
                                  driver.info().height(), driver.info().frameRate(), driver.info().audio(),
                                  driver.info().expectedFrames()))) {
-                Stages stages = new Stages(tracker, m, driving, e, c, times);
+                Stages stages = new Stages(tracker, m, driving, e, c, times, modelThreads);
                 VideoPipeline.Result io = VideoPipeline.run(driver, writer, request.options().batchSize(), stages, progress);
                 long frames = io.frames();
                 long end = System.nanoTime();
@@ -129,6 +137,119 @@ public final class ReenactJob {
                         times.steadySeconds(), io);
             }
         }
+    }
+
+    /**
+     * The job's model stage alone, to set the job against in one host: the source is encoded as
+     * {@link #run} encodes it and the driver's first batch is tracked once; then that batch's motion is
+     * extracted and rendered {@code batches} times, with nothing else on the device, as the job's
+     * model stage does it: on one thread, or with {@code threads} 2 on two threads that take batches
+     * in turn (each call waits for its own work only, so one thread's batch is queued while the
+     * other's finishes). Returns frames/s from the end of the first render (which waits for the
+     * device) to the device finishing the last, the span the job's steady rate covers.
+     *
+     * @throws InvalidInputException if {@code batches} is less than 2, {@code threads} is not 1 or 2,
+     *                               or the driver has no frame or no face in its first batch
+     */
+    public double modelStageFramesPerSecond(ReenactRequest request, int batches, int threads) {
+        if (batches < 2) {
+            throw new InvalidInputException(batches + " batches for the model stage alone", "give at least 2");
+        }
+        if (threads != 1 && threads != 2) {
+            throw new InvalidInputException(threads + " threads for the model stage alone", "give 1 or 2");
+        }
+        RgbImage source = VideoReader.readStill(request.source());
+        StageTimes times = new StageTimes(System.nanoTime());
+        try (ServiceLease<ReenactmentModel> model = require(ReenactmentModel.class, "base model", "plugin-base-model");
+             ServiceLease<FaceAnalyzer> faces = require(FaceAnalyzer.class, "face analysis", "plugin-background");
+             ServiceLease<Compositor> compositor = require(Compositor.class, "compositing", "plugin-background");
+             ModelStart m = new ModelStart(model.service().descriptor().resolution(), () -> model.service().open(request.options()));
+             FaceAnalyzer.Session f = faces.service().open(request.options());
+             Compositor.Session c = compositor.service().open(request.options());
+             Driving driving = new Driving(request, m)) {
+            int resolution = m.resolution();
+            m.encode(prepare(source, request.source(), resolution, f, c, times), (session, prepared) -> encode(session, prepared, resolution));
+            List<RgbImage> frames = firstFrames(request.driver(), request.options().batchSize());
+            try (FaceTracker tracker = f.track(resolution);
+                 AlignedFaces aligned = tracker.next(frames)) {
+                if (tracker.framesWithoutFace() == frames.size()) {
+                    throw new InvalidInputException("no face in the first " + frames.size() + " frames of " + request.driver(),
+                            "measure the model with a driver whose first frames show a face");
+                }
+                ReenactmentModel.Session session = m.session();
+                DrivingOptions options;
+                // the first render waits for the device; relative motion takes its reference from it
+                try (Motion motion = session.extractMotion(aligned.crops(), aligned.poses())) {
+                    options = driving.options(motion);
+                    session.render(driving.avatar(), motion, options).close();
+                }
+                long start = System.nanoTime();
+                AtomicInteger left = new AtomicInteger(batches - 1);
+                Runnable renders = () -> {
+                    while (left.getAndDecrement() > 0) {
+                        try (Motion motion = session.extractMotion(aligned.crops(), aligned.poses())) {
+                            session.render(driving.avatar(), motion, options).close();
+                        } catch (RuntimeException | Error x) {
+                            left.set(0);    // the other thread stops too
+                            throw x;
+                        }
+                    }
+                };
+                if (threads == 1) {
+                    renders.run();
+                } else {
+                    CompletableFuture<Void> other = CompletableFuture.runAsync(renders, r -> new Thread(r, "model-stage-alone").start());
+                    try {
+                        renders.run();
+                    } finally {
+                        // the session closes after this: the other thread must have stopped using it
+                        other.exceptionally(x -> null).join();
+                    }
+                    other.join();
+                }
+                return (batches - 1) * (double) frames.size() / ((System.nanoTime() - start) / 1e9);
+            }
+        }
+    }
+
+    /** Up to {@code n} first video frames of a driver. */
+    private static List<RgbImage> firstFrames(Path driver, int n) {
+        List<RgbImage> frames = new ArrayList<>(n);
+        try (VideoReader reader = VideoReader.open(driver)) {
+            for (Object o = reader.next(); o != null && frames.size() < n; o = reader.next()) {
+                if (o instanceof RgbImage image) {
+                    frames.add(image);
+                }
+            }
+        }
+        if (frames.isEmpty()) {
+            throw new InvalidInputException("the driver " + driver + " has no video frame", "give a video with frames");
+        }
+        return frames;
+    }
+
+    /**
+     * Threads of the job's model stage: on a GPU two, so that one batch's motion and render are
+     * queued while the batch before finishes (each service call waits for its own work, and the
+     * model's stream would otherwise run dry between batches: on an H100 at batch 32 the model stage
+     * alone ran at 439-445 frames/s so against 391-406 on one thread, and the job 2-3 % faster, with
+     * twice the model's activation memory in use); one on the CPU. The system property
+     * {@value #MODEL_THREADS_PROPERTY} (1 or 2) overrides it, e.g. for a GPU short of memory.
+     */
+    static int modelThreads(ExecutionOptions options) {
+        String set = System.getProperty(MODEL_THREADS_PROPERTY);
+        if (set == null || set.isBlank()) {
+            return options.isGpu() ? 2 : 1;
+        }
+        try {
+            int n = Integer.parseInt(set.trim());
+            if (n == 1 || n == 2) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new InvalidInputException("-D" + MODEL_THREADS_PROPERTY + "=" + set, "set it to 1 or 2");
     }
 
     /** Runs a start-up step and adds its time to the stage of that name. */
@@ -167,6 +288,10 @@ public final class ReenactJob {
         return m.encodeAvatar(source.aligned().crops(), source.aligned().poses().get(0), source.matte());
     }
 
+    /** A batch's tracked crops, handed from the tracking to the model's stage, with the batch's place in the video. */
+    private record Tracked(long batch, AlignedFaces aligned) {
+    }
+
     /** A batch's tracked crops and renders, handed from the model's stage to the compositing. */
     private record Rendered(AlignedFaces aligned, ImageBatch render) {
         void close() {
@@ -177,15 +302,15 @@ public final class ReenactJob {
 
     /**
      * One batch of driver frames in, as many reenacted full frames out, in three overlapping stages,
-     * each on a thread of its own and behind the one before: tracking on the job's thread;
-     * motion and render on the next; mattes, plate, composite, enhancer and paste-back on the
+     * each on threads of its own and behind the one before: tracking on the job's thread;
+     * motion and render on the next one or two (see {@link #modelThreads}); mattes, plate, composite, enhancer and paste-back on the
      * pipeline's finishing thread. Each stage waits for the device only where it must read a result
      * back, so one stage's host work (non-maximum suppression, pose fits, engine calls) runs while the
      * device works on another's batch. The render is composited on the background plate at the
      * model's resolution, before the enhancer: the plate and the mattes exist at that size only, and
      * compositing takes images of one size.
      */
-    private static final class Stages implements VideoPipeline.ThreeStageProcessor<AlignedFaces, Rendered> {
+    private static final class Stages implements VideoPipeline.ThreeStageProcessor<Tracked, Rendered> {
         private final FaceTracker tracker;
         private final ModelStart m;
         private final Driving driving;
@@ -195,49 +320,75 @@ public final class ReenactJob {
         /** When the first batch's output was ready (0 before), and its frames: for the steady rate. */
         private volatile long firstBatchDone;
         private volatile int firstBatchFrames;
-        /** Batches that entered each stage (each stage runs on one thread). */
+        /** Threads of the model's stage. */
+        private final int modelThreads;
+        /** Open once the first batch's model stage has run: later batches' renders wait for it (see middle). */
+        private final CountDownLatch firstRender = new CountDownLatch(1);
+        /** Batches that entered the first and last stages (each runs on one thread). */
         private int firstStages;
-        private int middleStages;
         private int lastStages;
 
         Stages(FaceTracker tracker, ModelStart m, Driving driving, Enhancer.Session e,
-               Compositor.Session c, StageTimes times) {
+               Compositor.Session c, StageTimes times, int modelThreads) {
             this.tracker = tracker;
             this.m = m;
             this.driving = driving;
             this.e = e;
             this.c = c;
             this.times = times;
+            this.modelThreads = modelThreads;
         }
 
         @Override
-        public AlignedFaces first(List<RgbImage> frames) {
-            boolean firstBatch = firstStages++ == 0;
+        public Tracked first(List<RgbImage> frames) {
+            long batch = firstStages++;
             long t = System.nanoTime();
             AlignedFaces aligned = tracker.next(frames);
-            times.add("tracking", t, firstBatch);
-            return aligned;
+            times.add("tracking", t, batch == 0);
+            return new Tracked(batch, aligned);
         }
 
         @Override
-        public Rendered middle(List<RgbImage> frames, AlignedFaces aligned) {
-            boolean firstBatch = middleStages++ == 0;
-            long t = System.nanoTime();
-            // the first batch may wait here for the session and the avatar (see ModelStart)
-            ReenactmentModel.Session session = m.session();
-            try (Motion motion = session.extractMotion(aligned.crops(), aligned.poses())) {
-                ImageBatch render = session.render(driving.avatar(), motion, driving.options(motion));
-                times.add("model", t, firstBatch);
-                return new Rendered(aligned, render);
+        public Rendered middle(List<RgbImage> frames, Tracked tracked) {
+            AlignedFaces aligned = tracked.aligned();
+            boolean firstBatch = tracked.batch() == 0;
+            try {
+                if (!firstBatch) {
+                    // relative motion takes its reference from the first batch, and the first render
+                    // warms the session's caches: with two model threads the second batch waits for it
+                    firstRender.await();
+                }
+                long t = System.nanoTime();
+                // the first batch may wait here for the session and the avatar (see ModelStart)
+                ReenactmentModel.Session session = m.session();
+                try (Motion motion = session.extractMotion(aligned.crops(), aligned.poses())) {
+                    ImageBatch render = session.render(driving.avatar(), motion, driving.options(motion));
+                    times.add("model", t, firstBatch);
+                    return new Rendered(aligned, render);
+                }
+            } catch (InterruptedException x) {
+                aligned.close();
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", x);
             } catch (RuntimeException | Error x) {
                 aligned.close();
                 throw x;
+            } finally {
+                if (firstBatch) {
+                    // also when it failed: nothing may wait for it then (the pipeline is stopping)
+                    firstRender.countDown();
+                }
             }
         }
 
         @Override
-        public void discardFirst(AlignedFaces aligned) {
-            aligned.close();
+        public int middleThreads() {
+            return modelThreads;
+        }
+
+        @Override
+        public void discardFirst(Tracked tracked) {
+            tracked.aligned().close();
         }
 
         @Override

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -25,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * session opened there keeps being used there for the first stage), and a writer thread encodes
  * results from a second bounded queue, with the audio passed straight from reader to writer. A
  * {@link StagedProcessor} splits the processing in two, a {@link ThreeStageProcessor} in three:
- * each stage after the first runs on a thread of its own, up to three batches behind the stage before it.
+ * each stage after the first runs on a thread of its own, up to three batches behind the stage before it;
+ * a three-stage processor's middle stage may run on several threads that take batches in turn, its
+ * outputs still handed on in batch order.
  * If any thread fails, the others stop, every handover not yet taken is discarded by the stage it
  * was meant for, and the first failure is thrown; the writer then was never finished, so no output
  * file appears.
@@ -82,6 +85,15 @@ public final class VideoPipeline {
 
         /** Frees a middle-stage handover the last stage will never see. */
         void discardMiddle(B handover);
+
+        /**
+         * Threads the middle stage runs on (default 1). With more, each takes the next batch when it
+         * is free, so one batch's middle stage starts before the one before it has finished: the
+         * stage must allow calls from several threads at once.
+         */
+        default int middleThreads() {
+            return 1;
+        }
     }
 
     /** A stage after the first, run on a thread of its own: takes its input, or frees one it will never take. */
@@ -90,9 +102,20 @@ public final class VideoPipeline {
 
         void discard(Object input);
 
+        /** Threads the stage runs on, taking batches in turn. */
+        int threads();
+
         /** A stage of typed functions (the handover's type is known only to the processor). */
-        @SuppressWarnings("unchecked")
         static <I> Stage of(BiFunction<List<RgbImage>, I, ?> apply, Consumer<I> discard) {
+            return of(apply, discard, 1);
+        }
+
+        /** As {@link #of(BiFunction, Consumer)}, on {@code threads} threads. */
+        @SuppressWarnings("unchecked")
+        static <I> Stage of(BiFunction<List<RgbImage>, I, ?> apply, Consumer<I> discard, int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("a stage needs a thread, not " + threads);
+            }
             return new Stage() {
                 @Override
                 public Object apply(List<RgbImage> frames, Object input) {
@@ -103,7 +126,36 @@ public final class VideoPipeline {
                 public void discard(Object input) {
                     discard.accept((I) input);
                 }
+
+                @Override
+                public int threads() {
+                    return threads;
+                }
             };
+        }
+    }
+
+    /**
+     * The batch order of a stage's outputs when several threads run it: a thread that finished a
+     * batch waits until the batches before it have been handed on.
+     */
+    private static final class BatchOrder {
+        private long next;
+
+        /** Waits until batch {@code index} is next, failing as soon as one of {@code others} has failed. */
+        synchronized void awaitTurn(long index, List<Future<?>> others) throws InterruptedException, ExecutionException {
+            while (next != index) {
+                wait(100);
+                for (Future<?> f : others) {
+                    failIfFailed(f);
+                }
+            }
+        }
+
+        /** The next batch's turn. */
+        synchronized void passTurn() {
+            next++;
+            notifyAll();
         }
     }
 
@@ -116,8 +168,8 @@ public final class VideoPipeline {
     public record Result(long frames, double decodeWaitSeconds, double encodeWaitSeconds, double encodeTailSeconds) {
     }
 
-    /** A batch between the stages (the end mark has null frames). */
-    private record Handover(List<RgbImage> frames, Object value) {
+    /** A batch between the stages, with its place in the video (the end mark has null frames). */
+    private record Handover(List<RgbImage> frames, Object value, long index) {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(VideoPipeline.class);
@@ -172,7 +224,7 @@ public final class VideoPipeline {
     public static <A, B> Result run(FrameSource reader, FrameSink writer, int batchSize, ThreeStageProcessor<A, B> processor,
                                   Progress progress) {
         return chain(reader, writer, batchSize, processor::first, List.of(
-                Stage.<A>of(processor::middle, processor::discardFirst),
+                Stage.<A>of(processor::middle, processor::discardFirst, processor.middleThreads()),
                 Stage.<B>of(processor::last, processor::discardMiddle)), progress);
     }
 
@@ -188,7 +240,7 @@ public final class VideoPipeline {
             throw new IllegalArgumentException("batch size " + batchSize);
         }
         int id = PIPELINES.incrementAndGet();
-        ExecutorService threads = Executors.newFixedThreadPool(2 + later.size(), r -> {
+        ExecutorService threads = Executors.newFixedThreadPool(2 + later.stream().mapToInt(Stage::threads).sum(), r -> {
             Thread t = new Thread(r, "video-pipeline-" + id);
             t.setDaemon(true);
             return t;
@@ -209,22 +261,29 @@ public final class VideoPipeline {
         Future<Long> writing = threads.submit(() -> write(writer, processed, audio));
         // time the last stage waited for the writer to take a batch
         AtomicLong encodeWait = new AtomicLong();
-        // each stage fails fast when the ones after it (down to the writer) have failed
+        // each stage fails fast when the ones after it (down to the writer) have failed, and a
+        // stage's thread when another thread of the same stage has
         List<Future<?>> stages = new ArrayList<>();
         for (int i = later.size() - 1; i >= 0; i--) {
             int index = i;
             List<Future<?>> downstream = new ArrayList<>(stages);
             downstream.add(writing);
-            Future<?> f = threads.submit(() -> {
-                runStage(later, index, inputs, processed, downstream, progress, encodeWait);
-                return null;
-            });
-            stages.add(0, f);
+            List<Future<?>> siblings = new CopyOnWriteArrayList<>();
+            BatchOrder order = new BatchOrder();
+            AtomicInteger running = new AtomicInteger(later.get(i).threads());
+            for (int t = 0; t < later.get(i).threads(); t++) {
+                siblings.add(threads.submit(() -> {
+                    runStage(later, index, inputs, processed, downstream, siblings, order, running, progress, encodeWait);
+                    return null;
+                }));
+            }
+            stages.addAll(0, siblings);
         }
         List<Future<?>> all = new ArrayList<>(stages);
         all.add(reading);
         all.add(writing);
         long decodeWait = 0;
+        long batches = 0;
         try {
             for (boolean firstBatch = true; ; firstBatch = false) {
                 long t = System.nanoTime();
@@ -245,7 +304,7 @@ public final class VideoPipeline {
                     continue;
                 }
                 try {
-                    put(inputs.get(0), new Handover(batch, handover), all.toArray(new Future<?>[0]));
+                    put(inputs.get(0), new Handover(batch, handover, batches++), all.toArray(new Future<?>[0]));
                 } catch (InterruptedException | ExecutionException | RuntimeException e) {
                     later.get(0).discard(handover);
                     throw e;
@@ -254,7 +313,7 @@ public final class VideoPipeline {
             if (later.isEmpty()) {
                 put(processed, END, writing);
             } else {
-                put(inputs.get(0), new Handover(null, null), all.toArray(new Future<?>[0]));
+                put(inputs.get(0), new Handover(null, null, -1), all.toArray(new Future<?>[0]));
             }
             for (Future<?> f : stages) {
                 f.get();
@@ -288,37 +347,52 @@ public final class VideoPipeline {
     }
 
     /**
-     * Later stage {@code index}: applies itself to its inputs in batch order and hands the results
-     * on (the last stage to the writer); an output the next stage cannot take is discarded by it.
+     * One thread of later stage {@code index}: applies the stage to the inputs it takes and hands the
+     * results on in batch order (the last stage to the writer); an output the next stage cannot take
+     * is discarded by it. The stage's last thread to reach the end mark hands it on, after every
+     * result; the others put it back for their siblings.
      */
     @SuppressWarnings("unchecked")
     private static void runStage(List<Stage> later, int index, List<BlockingQueue<Handover>> inputs,
-                                 BlockingQueue<List<RgbImage>> processed, List<Future<?>> downstream, Progress progress,
-                                 AtomicLong encodeWait) throws InterruptedException, ExecutionException {
+                                 BlockingQueue<List<RgbImage>> processed, List<Future<?>> downstream, List<Future<?>> siblings,
+                                 BatchOrder order, AtomicInteger running, Progress progress, AtomicLong encodeWait)
+            throws InterruptedException, ExecutionException {
         boolean last = index == later.size() - 1;
         Future<?>[] consumers = downstream.toArray(new Future<?>[0]);
         Handover h;
         while ((h = inputs.get(index).take()).frames() != null) {
             Object out = later.get(index).apply(h.frames(), h.value());
-            if (last) {
-                checkSize(h.frames(), out);
-                long t = System.nanoTime();
-                put(processed, (List<RgbImage>) out, consumers);
-                encodeWait.addAndGet(System.nanoTime() - t);
-                progress.advance(h.frames().size());
-            } else {
+            try {
+                order.awaitTurn(h.index(), siblings);
                 try {
-                    put(inputs.get(index + 1), new Handover(h.frames(), out), consumers);
-                } catch (InterruptedException | ExecutionException | RuntimeException e) {
-                    later.get(index + 1).discard(out);
-                    throw e;
+                    if (last) {
+                        checkSize(h.frames(), out);
+                        long t = System.nanoTime();
+                        put(processed, (List<RgbImage>) out, consumers);
+                        encodeWait.addAndGet(System.nanoTime() - t);
+                        progress.advance(h.frames().size());
+                    } else {
+                        put(inputs.get(index + 1), new Handover(h.frames(), out, h.index()), consumers);
+                    }
+                } finally {
+                    order.passTurn();
                 }
+            } catch (InterruptedException | ExecutionException | RuntimeException e) {
+                if (!last) {
+                    later.get(index + 1).discard(out);
+                }
+                throw e;
             }
+        }
+        if (running.decrementAndGet() > 0) {
+            // the queue has room: this thread just took the mark, and nothing comes after it
+            inputs.get(index).put(h);
+            return;
         }
         if (last) {
             put(processed, END, consumers);
         } else {
-            put(inputs.get(index + 1), new Handover(null, null), consumers);
+            put(inputs.get(index + 1), new Handover(null, null, -1), consumers);
         }
     }
 

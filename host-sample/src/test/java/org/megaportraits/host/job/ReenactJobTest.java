@@ -83,6 +83,52 @@ class ReenactJobTest {
             assertTrue(report.steadyFramesPerSecond() * report.seconds() >= FRAMES - 4,
                     "after the first batch the job cannot be slower than over the whole: " + report);
         }
+        assertEveryFrameReenactedInOrder(out);
+    }
+
+    /** As the test above with the model's stage on two threads: batches finish there out of turn, and leave in order. */
+    @Test
+    void withTwoModelThreadsEveryFrameStillComesOutInOrder() throws Exception {
+        Path folder = bundlesWithFixture();
+        Path out = dir.resolve("out.mp4");
+        String before = System.getProperty(ReenactJob.MODEL_THREADS_PROPERTY);
+        System.setProperty(ReenactJob.MODEL_THREADS_PROPERTY, "2");
+        try (PortraitsHost host = PortraitsHost.start(folder, POLL)) {
+            assertEquals(FRAMES, job(host).run(request(out, false), Progress.silent()).frames());
+        } finally {
+            restore(ReenactJob.MODEL_THREADS_PROPERTY, before);
+        }
+        assertEveryFrameReenactedInOrder(out);
+    }
+
+    @Test
+    void aBadModelThreadCountSaysWhatToGive() {
+        String before = System.getProperty(ReenactJob.MODEL_THREADS_PROPERTY);
+        try {
+            for (String bad : new String[] {"0", "3", "two"}) {
+                System.setProperty(ReenactJob.MODEL_THREADS_PROPERTY, bad);
+                InvalidInputException e = assertThrows(InvalidInputException.class,
+                        () -> ReenactJob.modelThreads(ExecutionOptions.CPU));
+                assertTrue(e.remedy().contains("1 or 2"), e.remedy());
+            }
+            System.clearProperty(ReenactJob.MODEL_THREADS_PROPERTY);
+            assertEquals(1, ReenactJob.modelThreads(ExecutionOptions.CPU));
+            assertEquals(2, ReenactJob.modelThreads(new ExecutionOptions("gpu", ExecutionOptions.CPU.precision(), 8)));
+        } finally {
+            restore(ReenactJob.MODEL_THREADS_PROPERTY, before);
+        }
+    }
+
+    private static void restore(String property, String value) {
+        if (value == null) {
+            System.clearProperty(property);
+        } else {
+            System.setProperty(property, value);
+        }
+    }
+
+    /** The output the fixture services make of the driver: every frame, in order, with the sound. */
+    private static void assertEveryFrameReenactedInOrder(Path out) {
         VideoInfo info;
         try (VideoReader r = VideoReader.open(out)) {
             info = r.info();
@@ -124,6 +170,25 @@ class ReenactJobTest {
         try (var listing = java.nio.file.Files.list(dir)) {
             assertTrue(listing.noneMatch(p -> p.getFileName().toString().contains("not-written")), "no partial file either");
         }
+    }
+
+    @Test
+    void theModelStageAloneIsTimedOverTheBatchesAskedForAndWritesNothing() throws Exception {
+        Path folder = bundlesWithFixture();
+        Path out = dir.resolve("not-written.mp4");
+        try (PortraitsHost host = PortraitsHost.start(folder, POLL)) {
+            ReenactJob job = job(host);
+            for (int threads = 1; threads <= 2; threads++) {
+                double rate = job.modelStageFramesPerSecond(request(out, false), 5, threads);
+                assertTrue(rate > 0 && Double.isFinite(rate), threads + " thread(s): frames/s " + rate);
+            }
+            InvalidInputException e = assertThrows(InvalidInputException.class,
+                    () -> job.modelStageFramesPerSecond(request(out, false), 1, 1));
+            assertTrue(e.getMessage().contains("1 batches"), e.getMessage());
+            e = assertThrows(InvalidInputException.class, () -> job.modelStageFramesPerSecond(request(out, false), 4, 3));
+            assertTrue(e.getMessage().contains("3 threads"), e.getMessage());
+        }
+        assertEquals(List.of("bundles"), names(dir));
     }
 
     /**

@@ -147,8 +147,13 @@ class VideoRoundTripTest {
         }
     }
 
-    @Test
-    void threeStagesKeepTheOrderAndFreeEveryHandoverWhenOneFails() {
+    /**
+     * With two middle threads the batches also leave the middle stage in order although they finish
+     * out of order there (odd batches take longer), and a failure still frees every handover.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2})
+    void threeStagesKeepTheOrderAndFreeEveryHandoverWhenOneFails(int middleThreads) {
         Path original = dir.resolve("original.mp4");
         clip.write(photo, original);
         java.util.concurrent.atomic.AtomicInteger firsts = new java.util.concurrent.atomic.AtomicInteger();
@@ -157,6 +162,8 @@ class VideoRoundTripTest {
         java.util.List<Integer> lasts = new java.util.concurrent.CopyOnWriteArrayList<>();
         java.util.concurrent.atomic.AtomicInteger discardedFirst = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicInteger discardedMiddle = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger concurrentMiddles = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger mostConcurrentMiddles = new java.util.concurrent.atomic.AtomicInteger();
         class Numbered implements VideoPipeline.ThreeStageProcessor<Integer, String> {
             private final int failMiddleAt;
             private final int failLastAt;
@@ -167,6 +174,11 @@ class VideoRoundTripTest {
             }
 
             @Override
+            public int middleThreads() {
+                return middleThreads;
+            }
+
+            @Override
             public Integer first(java.util.List<RgbImage> frames) {
                 return firsts.incrementAndGet();
             }
@@ -174,6 +186,16 @@ class VideoRoundTripTest {
             @Override
             public String middle(java.util.List<RgbImage> frames, Integer n) {
                 middles.incrementAndGet();
+                mostConcurrentMiddles.accumulateAndGet(concurrentMiddles.incrementAndGet(), Math::max);
+                try {
+                    if (n % 2 == 1) {
+                        Thread.sleep(40);
+                    }
+                } catch (InterruptedException x) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    concurrentMiddles.decrementAndGet();
+                }
                 if (n == failMiddleAt) {
                     throw new IllegalStateException("model failed");
                 }
@@ -213,6 +235,7 @@ class VideoRoundTripTest {
             assertEquals(i + 1, lasts.get(i));
         }
         assertEquals(0, discardedFirst.get() + discardedMiddle.get());
+        assertEquals(middleThreads, mostConcurrentMiddles.get(), "middle stages at once");
 
         for (int[] fail : new int[][] {{3, -1}, {-1, 3}}) {
             firsts.set(0);

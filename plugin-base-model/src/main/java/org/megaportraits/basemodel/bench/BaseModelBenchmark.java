@@ -258,13 +258,15 @@ public final class BaseModelBenchmark {
     }
 
     private void profile(String pass, int b, List<Stage> stages, Supplier<NDArray> whole) {
-        System.out.printf(Locale.ROOT, "time by network, %s, batch %d (each stage alone, synchronised):%n", pass, b);
-        System.out.printf(Locale.ROOT, "  %-28s %10s %10s %10s %8s%n", "stage", "ms", "GFLOP", "TFLOP/s", "share");
+        System.out.printf(Locale.ROOT, "time by network, %s, batch %d (each stage alone, synchronised; host: the time to issue"
+                + " its work to an idle device, which at or above ms means the stage is bound by its engine calls):%n", pass, b);
+        System.out.printf(Locale.ROOT, "  %-28s %10s %10s %10s %8s %10s%n", "stage", "ms", "GFLOP", "TFLOP/s", "share", "host ms");
         double wholeMs = time(() -> {
             try (NDScope scope = new NDScope()) {
                 sync(whole.get());
             }
         });
+        double wholeHostMs = hostTime(whole);
         double sum = 0;
         for (Stage st : stages) {
             if (st.network() != null) {
@@ -279,15 +281,18 @@ public final class BaseModelBenchmark {
                     sync(st.work().get());
                 }
             });
+            double hostMs = hostTime(st.work());
             sum += ms;
-            System.out.printf(Locale.ROOT, "  %-28s %10.3f %10.1f %10.1f %7.1f%%%n", st.name(), ms, gflop,
-                    gflop / ms, 100 * ms / wholeMs);
+            System.out.printf(Locale.ROOT, "  %-28s %10.3f %10.1f %10.1f %7.1f%% %10.3f%n", st.name(), ms, gflop,
+                    gflop / ms, 100 * ms / wholeMs, hostMs);
             table.add(bench, precision, b, pass + ", time of " + st.name(), ms, "ms");
+            table.add(bench, precision, b, pass + ", host time of " + st.name(), hostMs, "ms");
             if (gflop > 1) {
                 table.add(bench, precision, b, pass + ", rate of " + st.name(), gflop / ms, "TFLOP/s");
             }
         }
-        System.out.printf(Locale.ROOT, "  %-28s %10.3f   (sum of stages %.3f ms)%n", "whole pass", wholeMs, sum);
+        System.out.printf(Locale.ROOT, "  %-28s %10.3f   (sum of stages %.3f ms) %25.3f%n", "whole pass", wholeMs, sum, wholeHostMs);
+        table.add(bench, precision, b, pass + ", host time of the whole pass", wholeHostMs, "ms");
     }
 
     private void printParameters(BaseGenerator g) {
@@ -366,6 +371,24 @@ public final class BaseModelBenchmark {
             long t = System.nanoTime();
             r.run();
             ms[i] = (System.nanoTime() - t) / 1e6;
+        }
+        Arrays.sort(ms);
+        return ms[repeats / 2];
+    }
+
+    /**
+     * Median time for the host to issue {@code work} to an idle device: the call's own time, the
+     * device synchronised after each (not timed) so that the next starts with nothing queued.
+     */
+    private double hostTime(Supplier<NDArray> work) {
+        double[] ms = new double[repeats];
+        for (int r = 0; r < repeats; r++) {
+            try (NDScope scope = new NDScope()) {
+                long t = System.nanoTime();
+                NDArray out = work.get();
+                ms[r] = (System.nanoTime() - t) / 1e6;
+                sync(out);
+            }
         }
         Arrays.sort(ms);
         return ms[repeats / 2];
