@@ -91,9 +91,9 @@ final class BenchReenactCommand implements Callable<Integer> {
         w.printf(Locale.ROOT, "mean of %d run(s): steady %.1f frames/s with video I/O, %.1f without (%.3f of it); "
                 + "whole job %.1f and %.1f frames/s%n", runs, steady[files], steady[memory], steady[files] / steady[memory],
                 whole[files], whole[memory]);
-        w.printf(Locale.ROOT, "the model stage alone (the better of one and two threads): %.1f frames/s; the job's steady rate is "
-                + "%.3f of it with video I/O, "
-                + "%.3f without%n", modelAlone, steady[files] / modelAlone, steady[memory] / modelAlone);
+        w.printf(Locale.ROOT, "the model stage alone (the better of one and two threads): %.1f frames/s; "
+                + "the job's steady rate is %.3f of it with video I/O, %.3f without%n",
+                modelAlone, steady[files] / modelAlone, steady[memory] / modelAlone);
         return 0;
     }
 
