@@ -8,7 +8,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * how long it waits for its neighbours. Build and run:
  *   javac -d /tmp/sampler -cp host-sample/target/portraits.jar benchmarks/jvm/JobSampler.java
  *   java -cp /tmp/sampler:host-sample/target/portraits.jar JobSampler reenact --source ... (the command's arguments)
- * Options: -Dsample.depth=3 (top frames per key), -Dsample.top=14 (lines per thread).
+ * Options: -Dsample.depth=3 (top frames per key), -Dsample.top=14 (lines per thread),
+ * -Dsample.project=1 (project frames per key: more split a stage's time by the calls it is made of),
+ * -Dsample.stop=ms (no samples after this time, e.g. to leave out the model-alone turns of bench-reenact).
  */
 public class JobSampler {
     static final Map<String, Map<String, Integer>> HITS = new ConcurrentHashMap<>();
@@ -17,11 +19,15 @@ public class JobSampler {
     public static void main(String[] args) throws Exception {
         long delayMs = Long.getLong("sample.delay", 3500);
         int depth = Integer.getInteger("sample.depth", 3);
+        int project = Integer.getInteger("sample.project", 1);
+        long stopMs = Long.getLong("sample.stop", Long.MAX_VALUE);
         long start = System.nanoTime();
         Thread s = new Thread(() -> {
             while (true) {
                 try { Thread.sleep(10); } catch (InterruptedException e) { return; }
-                if ((System.nanoTime() - start) / 1_000_000 < delayMs) continue;
+                long now = (System.nanoTime() - start) / 1_000_000;
+                if (now < delayMs) continue;
+                if (now > stopMs) return;
                 for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
                     Thread t = e.getKey();
                     String n = t.getName();
@@ -33,8 +39,12 @@ public class JobSampler {
                     for (StackTraceElement f : st) {
                         if (k < depth) { key.append(shortName(f)).append(" < "); k++; }
                     }
+                    int p = 0;
                     for (StackTraceElement f : st) {
-                        if (f.getClassName().startsWith("org.megaportraits")) { key.append(" @ ").append(shortName(f)); break; }
+                        if (p < project && f.getClassName().startsWith("org.megaportraits")) {
+                            key.append(p == 0 ? " @ " : " < ").append(shortName(f));
+                            p++;
+                        }
                     }
                     HITS.computeIfAbsent(who, x -> new ConcurrentHashMap<>()).merge(key.toString(), 1, Integer::sum);
                     TOTAL.merge(who, 1, Integer::sum);

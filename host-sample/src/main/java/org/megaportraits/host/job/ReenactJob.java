@@ -57,6 +57,12 @@ public final class ReenactJob {
     /** System property: threads of the model stage, 1 or 2 (default: 2 on a GPU, 1 on the CPU). */
     public static final String MODEL_THREADS_PROPERTY = "portraits.job.modelThreads";
 
+    /**
+     * System property: threads of the compositing stage, 1 or 2 (default: 2 on a GPU, 1 on the CPU);
+     * one where the compositor's or the enhancer's session takes one call at a time.
+     */
+    public static final String FINISH_THREADS_PROPERTY = "portraits.job.finishThreads";
+
     private final ServiceLeases leases;
     private final Path bundleFolder;
 
@@ -86,7 +92,8 @@ public final class ReenactJob {
      * the job without video I/O.
      */
     public ReenactReport run(ReenactRequest request, Progress progress, VideoIo videoIo) {
-        int modelThreads = modelThreads(request.options());
+        int modelThreads = threads(MODEL_THREADS_PROPERTY, request.options());
+        int finishThreads = threads(FINISH_THREADS_PROPERTY, request.options());
         DecodedVideo decoded = videoIo == VideoIo.IN_MEMORY ? DecodedVideo.readAll(request.driver()) : null;
         long start = System.nanoTime();
         StageTimes times = new StageTimes(start);
@@ -125,7 +132,8 @@ public final class ReenactJob {
                          : timed(times, "start: output", () -> VideoWriter.create(request.output(), driver.info().width(),
                                  driver.info().height(), driver.info().frameRate(), driver.info().audio(),
                                  driver.info().expectedFrames()))) {
-                Stages stages = new Stages(tracker, m, driving, e, c, times, modelThreads);
+                Stages stages = new Stages(tracker, m, driving, e, c, times, modelThreads,
+                        c.acceptsConcurrentCalls() && (e == null || e.acceptsConcurrentCalls()) ? finishThreads : 1);
                 VideoPipeline.Result io = VideoPipeline.run(driver, writer, request.options().batchSize(), stages, progress);
                 long frames = io.frames();
                 long end = System.nanoTime();
@@ -145,7 +153,7 @@ public final class ReenactJob {
      * extracted and rendered {@code batches} times, with nothing else on the device, as the job's
      * model stage does it: on one thread, or with {@code threads} 2 on two threads that take batches
      * in turn (each call waits for its own work only, so one thread's batch is queued while the
-     * other's finishes). Returns frames/s from the end of the first render (which waits for the
+     * other's finishes; with a session that takes one call at a time, they call it in turn). Returns frames/s from the end of the first render (which waits for the
      * device) to the device finishing the last, the span the job's steady rate covers.
      *
      * @throws InvalidInputException if {@code batches} is less than 2, {@code threads} is not 1 or 2,
@@ -185,10 +193,16 @@ public final class ReenactJob {
                 }
                 long start = System.nanoTime();
                 AtomicInteger left = new AtomicInteger(batches - 1);
+                ModelCalls calls = new ModelCalls();
                 Runnable renders = () -> {
                     while (left.getAndDecrement() > 0) {
-                        try (Motion motion = session.extractMotion(aligned.crops(), aligned.poses())) {
-                            session.render(driving.avatar(), motion, options).close();
+                        try {
+                            calls.run(session, () -> {
+                                try (Motion motion = session.extractMotion(aligned.crops(), aligned.poses())) {
+                                    session.render(driving.avatar(), motion, options).close();
+                                }
+                                return null;
+                            });
                         } catch (RuntimeException | Error x) {
                             left.set(0);    // the other thread stops too
                             throw x;
@@ -229,15 +243,17 @@ public final class ReenactJob {
     }
 
     /**
-     * Threads of the job's model stage: on a GPU two, so that one batch's motion and render are
-     * queued while the batch before finishes (each service call waits for its own work, and the
-     * model's stream would otherwise run dry between batches: on an H100 at batch 32 the model stage
-     * alone ran at 439-445 frames/s so against 391-406 on one thread, and the job 2-3 % faster, with
-     * twice the model's activation memory in use); one on the CPU. The system property
-     * {@value #MODEL_THREADS_PROPERTY} (1 or 2) overrides it, e.g. for a GPU short of memory.
+     * Threads of the job's model or compositing stage ({@link #MODEL_THREADS_PROPERTY}, {@link
+     * #FINISH_THREADS_PROPERTY}): on a GPU two, so that one batch's work is queued while the batch
+     * before finishes (each service call waits for its own work). The model's stream would
+     * otherwise run dry between batches: on an H100 at batch 32 the model stage alone ran at 439-445
+     * frames/s against 391-406 on one thread, with twice the model's activation memory in use. The
+     * compositing waits for its small kernels behind the model's large ones about half its time; on
+     * two threads one batch's wait overlaps the other's work. One thread each on the CPU. The system
+     * property (1 or 2) overrides it, e.g. for a GPU short of memory.
      */
-    static int modelThreads(ExecutionOptions options) {
-        String set = System.getProperty(MODEL_THREADS_PROPERTY);
+    static int threads(String property, ExecutionOptions options) {
+        String set = System.getProperty(property);
         if (set == null || set.isBlank()) {
             return options.isGpu() ? 2 : 1;
         }
@@ -249,7 +265,7 @@ public final class ReenactJob {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new InvalidInputException("-D" + MODEL_THREADS_PROPERTY + "=" + set, "set it to 1 or 2");
+        throw new InvalidInputException("-D" + property + "=" + set, "set it to 1 or 2");
     }
 
     /** Runs a start-up step and adds its time to the stage of that name. */
@@ -292,8 +308,8 @@ public final class ReenactJob {
     private record Tracked(long batch, AlignedFaces aligned) {
     }
 
-    /** A batch's tracked crops and renders, handed from the model's stage to the compositing. */
-    private record Rendered(AlignedFaces aligned, ImageBatch render) {
+    /** A batch's tracked crops and renders, handed from the model's stage to the compositing, with the batch's place. */
+    private record Rendered(long batch, AlignedFaces aligned, ImageBatch render) {
         void close() {
             render.close();
             aligned.close();
@@ -301,10 +317,25 @@ public final class ReenactJob {
     }
 
     /**
+     * Calls into the model's session from the model stage's threads: straight through where the
+     * session accepts concurrent calls, else one at a time (the threads then only take turns).
+     */
+    private static final class ModelCalls {
+        <T> T run(ReenactmentModel.Session session, java.util.function.Supplier<T> call) {
+            if (session.acceptsConcurrentCalls()) {
+                return call.get();
+            }
+            synchronized (this) {
+                return call.get();
+            }
+        }
+    }
+
+    /**
      * One batch of driver frames in, as many reenacted full frames out, in three overlapping stages,
-     * each on threads of its own and behind the one before: tracking on the job's thread;
-     * motion and render on the next one or two (see {@link #modelThreads}); mattes, plate, composite, enhancer and paste-back on the
-     * pipeline's finishing thread. Each stage waits for the device only where it must read a result
+     * each on threads of its own and behind the one before: tracking on the job's thread; motion and
+     * render on the next one or two, and mattes, plate, composite, enhancer and paste-back on the one
+     * or two after (see {@link #threads}). Each stage waits for the device only where it must read a result
      * back, so one stage's host work (non-maximum suppression, pose fits, engine calls) runs while the
      * device works on another's batch. The render is composited on the background plate at the
      * model's resolution, before the enhancer: the plate and the mattes exist at that size only, and
@@ -320,16 +351,17 @@ public final class ReenactJob {
         /** When the first batch's output was ready (0 before), and its frames: for the steady rate. */
         private volatile long firstBatchDone;
         private volatile int firstBatchFrames;
-        /** Threads of the model's stage. */
+        /** Threads of the model's and of the compositing stage. */
         private final int modelThreads;
+        private final int finishThreads;
+        private final ModelCalls modelCalls = new ModelCalls();
         /** Open once the first batch's model stage has run: later batches' renders wait for it (see middle). */
         private final CountDownLatch firstRender = new CountDownLatch(1);
-        /** Batches that entered the first and last stages (each runs on one thread). */
+        /** Batches that entered the first stage (it runs on one thread). */
         private int firstStages;
-        private int lastStages;
 
         Stages(FaceTracker tracker, ModelStart m, Driving driving, Enhancer.Session e,
-               Compositor.Session c, StageTimes times, int modelThreads) {
+               Compositor.Session c, StageTimes times, int modelThreads, int finishThreads) {
             this.tracker = tracker;
             this.m = m;
             this.driving = driving;
@@ -337,6 +369,7 @@ public final class ReenactJob {
             this.c = c;
             this.times = times;
             this.modelThreads = modelThreads;
+            this.finishThreads = finishThreads;
         }
 
         @Override
@@ -361,11 +394,13 @@ public final class ReenactJob {
                 long t = System.nanoTime();
                 // the first batch may wait here for the session and the avatar (see ModelStart)
                 ReenactmentModel.Session session = m.session();
-                try (Motion motion = session.extractMotion(aligned.crops(), aligned.poses())) {
-                    ImageBatch render = session.render(driving.avatar(), motion, driving.options(motion));
-                    times.add("model", t, firstBatch);
-                    return new Rendered(aligned, render);
-                }
+                ImageBatch render = modelCalls.run(session, () -> {
+                    try (Motion motion = session.extractMotion(aligned.crops(), aligned.poses())) {
+                        return session.render(driving.avatar(), motion, driving.options(motion));
+                    }
+                });
+                times.add("model", t, firstBatch);
+                return new Rendered(tracked.batch(), aligned, render);
             } catch (InterruptedException x) {
                 aligned.close();
                 Thread.currentThread().interrupt();
@@ -387,13 +422,18 @@ public final class ReenactJob {
         }
 
         @Override
+        public int lastThreads() {
+            return finishThreads;
+        }
+
+        @Override
         public void discardFirst(Tracked tracked) {
             tracked.aligned().close();
         }
 
         @Override
         public List<RgbImage> last(List<RgbImage> frames, Rendered r) {
-            boolean firstBatch = lastStages++ == 0;
+            boolean firstBatch = r.batch() == 0;
             try {
                 long t = System.nanoTime();
                 // the tracker's landmarks seed the driver crops' mattes; with the driver's framing and
@@ -417,7 +457,7 @@ public final class ReenactJob {
                             }
                             List<RgbImage> out = c.pasteBack(result, frames, transforms);
                             times.add("paste-back", t, firstBatch);
-                            if (firstBatchDone == 0) {
+                            if (firstBatch) {
                                 firstBatchFrames = out.size();
                                 firstBatchDone = System.nanoTime();
                             }

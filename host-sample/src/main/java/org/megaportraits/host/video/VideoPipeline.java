@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * results from a second bounded queue, with the audio passed straight from reader to writer. A
  * {@link StagedProcessor} splits the processing in two, a {@link ThreeStageProcessor} in three:
  * each stage after the first runs on a thread of its own, up to three batches behind the stage before it;
- * a three-stage processor's middle stage may run on several threads that take batches in turn, its
- * outputs still handed on in batch order.
+ * a three-stage processor's middle and last stages may each run on several threads that take batches
+ * in turn, their outputs still handed on in batch order.
  * If any thread fails, the others stop, every handover not yet taken is discarded by the stage it
  * was meant for, and the first failure is thrown; the writer then was never finished, so no output
  * file appears.
@@ -92,6 +92,11 @@ public final class VideoPipeline {
          * stage must allow calls from several threads at once.
          */
         default int middleThreads() {
+            return 1;
+        }
+
+        /** Threads the last stage runs on (default 1), as {@link #middleThreads()}; the writer still gets batches in order. */
+        default int lastThreads() {
             return 1;
         }
     }
@@ -225,7 +230,7 @@ public final class VideoPipeline {
                                   Progress progress) {
         return chain(reader, writer, batchSize, processor::first, List.of(
                 Stage.<A>of(processor::middle, processor::discardFirst, processor.middleThreads()),
-                Stage.<B>of(processor::last, processor::discardMiddle)), progress);
+                Stage.<B>of(processor::last, processor::discardMiddle, processor.lastThreads())), progress);
     }
 
     /**

@@ -86,36 +86,45 @@ class ReenactJobTest {
         assertEveryFrameReenactedInOrder(out);
     }
 
-    /** As the test above with the model's stage on two threads: batches finish there out of turn, and leave in order. */
+    /**
+     * As the test above with the model's and the compositing stage each on two threads: the fixture
+     * sessions take one call at a time (and fail a call that overlaps another), so the model's
+     * threads take turns and the compositing keeps one thread; batches still leave in order.
+     */
     @Test
-    void withTwoModelThreadsEveryFrameStillComesOutInOrder() throws Exception {
+    void withTwoThreadsAskedForEveryStageEveryFrameStillComesOutInOrder() throws Exception {
         Path folder = bundlesWithFixture();
         Path out = dir.resolve("out.mp4");
-        String before = System.getProperty(ReenactJob.MODEL_THREADS_PROPERTY);
+        String model = System.getProperty(ReenactJob.MODEL_THREADS_PROPERTY);
+        String finish = System.getProperty(ReenactJob.FINISH_THREADS_PROPERTY);
         System.setProperty(ReenactJob.MODEL_THREADS_PROPERTY, "2");
+        System.setProperty(ReenactJob.FINISH_THREADS_PROPERTY, "2");
         try (PortraitsHost host = PortraitsHost.start(folder, POLL)) {
             assertEquals(FRAMES, job(host).run(request(out, false), Progress.silent()).frames());
         } finally {
-            restore(ReenactJob.MODEL_THREADS_PROPERTY, before);
+            restore(ReenactJob.MODEL_THREADS_PROPERTY, model);
+            restore(ReenactJob.FINISH_THREADS_PROPERTY, finish);
         }
         assertEveryFrameReenactedInOrder(out);
     }
 
     @Test
-    void aBadModelThreadCountSaysWhatToGive() {
-        String before = System.getProperty(ReenactJob.MODEL_THREADS_PROPERTY);
-        try {
-            for (String bad : new String[] {"0", "3", "two"}) {
-                System.setProperty(ReenactJob.MODEL_THREADS_PROPERTY, bad);
-                InvalidInputException e = assertThrows(InvalidInputException.class,
-                        () -> ReenactJob.modelThreads(ExecutionOptions.CPU));
-                assertTrue(e.remedy().contains("1 or 2"), e.remedy());
+    void aBadThreadCountSaysWhatToGive() {
+        for (String property : new String[] {ReenactJob.MODEL_THREADS_PROPERTY, ReenactJob.FINISH_THREADS_PROPERTY}) {
+            String before = System.getProperty(property);
+            try {
+                for (String bad : new String[] {"0", "3", "two"}) {
+                    System.setProperty(property, bad);
+                    InvalidInputException e = assertThrows(InvalidInputException.class,
+                            () -> ReenactJob.threads(property, ExecutionOptions.CPU));
+                    assertTrue(e.getMessage().contains(property) && e.remedy().contains("1 or 2"), e.getMessage() + ": " + e.remedy());
+                }
+                System.clearProperty(property);
+                assertEquals(1, ReenactJob.threads(property, ExecutionOptions.CPU));
+                assertEquals(2, ReenactJob.threads(property, new ExecutionOptions("gpu", ExecutionOptions.CPU.precision(), 8)));
+            } finally {
+                restore(property, before);
             }
-            System.clearProperty(ReenactJob.MODEL_THREADS_PROPERTY);
-            assertEquals(1, ReenactJob.modelThreads(ExecutionOptions.CPU));
-            assertEquals(2, ReenactJob.modelThreads(new ExecutionOptions("gpu", ExecutionOptions.CPU.precision(), 8)));
-        } finally {
-            restore(ReenactJob.MODEL_THREADS_PROPERTY, before);
         }
     }
 

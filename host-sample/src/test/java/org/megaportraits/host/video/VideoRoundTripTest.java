@@ -1,6 +1,7 @@
 package org.megaportraits.host.video;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -148,12 +149,13 @@ class VideoRoundTripTest {
     }
 
     /**
-     * With two middle threads the batches also leave the middle stage in order although they finish
-     * out of order there (odd batches take longer), and a failure still frees every handover.
+     * With two middle or last threads the batches also leave those stages in order although they
+     * finish out of order there (odd batches take longer), the writer gets every frame in the order
+     * read, and a failure still frees every handover.
      */
     @org.junit.jupiter.params.ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2})
-    void threeStagesKeepTheOrderAndFreeEveryHandoverWhenOneFails(int middleThreads) {
+    @org.junit.jupiter.params.provider.CsvSource({"1, 1", "2, 1", "1, 2", "2, 2"})
+    void threeStagesKeepTheOrderAndFreeEveryHandoverWhenOneFails(int middleThreads, int lastThreads) {
         Path original = dir.resolve("original.mp4");
         clip.write(photo, original);
         java.util.concurrent.atomic.AtomicInteger firsts = new java.util.concurrent.atomic.AtomicInteger();
@@ -164,6 +166,9 @@ class VideoRoundTripTest {
         java.util.concurrent.atomic.AtomicInteger discardedMiddle = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicInteger concurrentMiddles = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicInteger mostConcurrentMiddles = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger concurrentLasts = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger mostConcurrentLasts = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.List<RgbImage> read = new java.util.concurrent.CopyOnWriteArrayList<>();
         class Numbered implements VideoPipeline.ThreeStageProcessor<Integer, String> {
             private final int failMiddleAt;
             private final int failLastAt;
@@ -179,7 +184,13 @@ class VideoRoundTripTest {
             }
 
             @Override
+            public int lastThreads() {
+                return lastThreads;
+            }
+
+            @Override
             public Integer first(java.util.List<RgbImage> frames) {
+                read.addAll(frames);
                 return firsts.incrementAndGet();
             }
 
@@ -206,6 +217,16 @@ class VideoRoundTripTest {
             @Override
             public java.util.List<RgbImage> last(java.util.List<RgbImage> frames, String s) {
                 int n = Integer.parseInt(s.substring(6));
+                mostConcurrentLasts.accumulateAndGet(concurrentLasts.incrementAndGet(), Math::max);
+                try {
+                    if (n % 2 == 1) {
+                        Thread.sleep(40);
+                    }
+                } catch (InterruptedException x) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    concurrentLasts.decrementAndGet();
+                }
                 if (n == failLastAt) {
                     throw new IllegalStateException("compositing failed");
                 }
@@ -223,19 +244,49 @@ class VideoRoundTripTest {
                 discardedMiddle.incrementAndGet();
             }
         }
-        Path out = dir.resolve("out.mp4");
-        long written;
+        java.util.List<RgbImage> written = new java.util.ArrayList<>();
         try (VideoReader reader = VideoReader.open(original);
-             VideoWriter writer = VideoWriter.create(out, 320, 320, NTSC, reader.info().audio())) {
-            written = VideoPipeline.run(reader, writer, 4, new Numbered(-1, -1), Progress.silent()).frames();
+             FrameSink writer = new FrameSink() {
+                 @Override
+                 public void writeImage(RgbImage image) {
+                     written.add(image);
+                 }
+
+                 @Override
+                 public void writeAudio(AudioChunk chunk) {
+                     // the order of frames is what is checked
+                 }
+
+                 @Override
+                 public long framesWritten() {
+                     return written.size();
+                 }
+
+                 @Override
+                 public void finish() {
+                     // nothing to move into place
+                 }
+
+                 @Override
+                 public void close() {
+                     // nothing held
+                 }
+             }) {
+            assertEquals(FRAMES, VideoPipeline.run(reader, writer, 4, new Numbered(-1, -1), Progress.silent()).frames());
         }
-        assertEquals(FRAMES, written);
+        assertEquals(FRAMES, written.size());
+        for (int i = 0; i < FRAMES; i++) {
+            assertSame(read.get(i), written.get(i), "frame " + i + " written out of order");
+        }
         assertEquals(firsts.get(), lasts.size());
-        for (int i = 0; i < lasts.size(); i++) {
-            assertEquals(i + 1, lasts.get(i));
+        if (lastThreads == 1) {
+            for (int i = 0; i < lasts.size(); i++) {
+                assertEquals(i + 1, lasts.get(i));
+            }
         }
         assertEquals(0, discardedFirst.get() + discardedMiddle.get());
         assertEquals(middleThreads, mostConcurrentMiddles.get(), "middle stages at once");
+        assertEquals(lastThreads, mostConcurrentLasts.get(), "last stages at once");
 
         for (int[] fail : new int[][] {{3, -1}, {-1, 3}}) {
             firsts.set(0);

@@ -28,8 +28,10 @@ import org.megaportraits.sdk.image.RgbImage;
 
 /**
  * Compositing on one device. Batches it returns are children of its manager (closing the session
- * frees them). The classic matte needs faces: the face session is opened on first use and closed
- * with this session.
+ * frees them). The classic matte needs faces where no landmarks are given: the face session is
+ * opened on first use, searched one crop at a time, and closed with this session. With the classic
+ * matte, calls may come from several threads at once; a configured matting network is someone
+ * else's code, so its sessions take one call at a time.
  */
 final class CompositorSession implements Compositor.Session {
 
@@ -40,7 +42,7 @@ final class CompositorSession implements Compositor.Session {
     private final Runnable onClose;
     private FaceAnalyzer.Session faces;
     private Matting matting;
-    private boolean closed;
+    private volatile boolean closed;
 
     /**
      * @param matting      a matting network chosen by configuration, or null for the classic matte
@@ -77,15 +79,8 @@ final class CompositorSession implements Compositor.Session {
                 }
             }
             checkChannels(images, 3, "images");
-            if (matting == null) {
-                if (configuredMatting != null) {
-                    matting = configuredMatting;
-                } else {
-                    matting = meanField ? new MeanFieldGrabCutMatting(this::faces) : new GrabCutMatting(this::faces);
-                }
-            }
             try (NDManager scratch = manager.newSubManager()) {
-                NDArray alpha = matting.matte(tensor(images, scratch), landmarks);
+                NDArray alpha = matting().matte(tensor(images, scratch), landmarks);
                 return NDImageBatch.wrap(manager, alpha);
             }
         }
@@ -217,12 +212,29 @@ final class CompositorSession implements Compositor.Session {
         }
     }
 
-    /** The face session of the classic matte, opened on first use. */
-    private FaceAnalyzer.Session faces() {
+    @Override
+    public boolean acceptsConcurrentCalls() {
+        return configuredMatting == null;
+    }
+
+    /** The matting, made on first use. */
+    private synchronized Matting matting() {
+        if (matting == null) {
+            if (configuredMatting != null) {
+                matting = configuredMatting;
+            } else {
+                matting = meanField ? new MeanFieldGrabCutMatting(this::findFaces) : new GrabCutMatting(this::findFaces);
+            }
+        }
+        return matting;
+    }
+
+    /** Faces in a crop, for the classic matte: the face session is opened on first use and searched by one thread at a time. */
+    private synchronized List<Face> findFaces(RgbImage crop) {
         if (faces == null) {
             faces = faceSessions.get();
         }
-        return faces;
+        return faces.detect(crop);
     }
 
     private void checkOpen() {
@@ -232,7 +244,7 @@ final class CompositorSession implements Compositor.Session {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         if (!closed) {
             closed = true;
             if (matting != null) {

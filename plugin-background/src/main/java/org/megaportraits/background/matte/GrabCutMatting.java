@@ -3,14 +3,14 @@ package org.megaportraits.background.matte;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.bytedeco.opencv.global.opencv_core;
 import org.bytedeco.opencv.global.opencv_imgproc;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.megaportraits.nn.tensor.NDImageBatch;
-import org.megaportraits.sdk.face.FaceAnalyzer;
+import org.megaportraits.sdk.face.Face;
 import org.megaportraits.sdk.image.RgbImage;
 
 /**
@@ -28,12 +28,9 @@ public final class GrabCutMatting extends SeededMatting {
     /** The random state each graph cut starts from. */
     private static final int RNG_SEED = 20220707;
 
-    /**
-     * A matting that finds faces, where no landmarks are given, with a session it asks for only then
-     * (crops that all come with a tracker's landmarks never load the face networks); it does not own it.
-     */
-    public GrabCutMatting(Supplier<FaceAnalyzer.Session> faces) {
-        super(faces);
+    /** A matting that finds faces, where no landmarks are given, with {@code findFaces} (see {@link SeededMatting}). */
+    public GrabCutMatting(Function<RgbImage, List<Face>> findFaces) {
+        super(findFaces);
     }
 
     /** Only the graph cuts run on the CPU: the crops come to the host already shrunk to the working size. */

@@ -6,10 +6,9 @@ import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.megaportraits.nn.tensor.NDImageBatch;
 import org.megaportraits.sdk.face.Face;
-import org.megaportraits.sdk.face.FaceAnalyzer;
 import org.megaportraits.sdk.image.RgbImage;
 
 /**
@@ -54,12 +53,12 @@ final class HeadRegions {
 
     /**
      * The regions of each crop of a batch (N x 3 x H x W): from its landmarks where given (crop
-     * pixels, per crop or null), else from the largest face found in it (one crop after another, at
-     * full size: the face session is not shared between threads), else centred. Crops given the
+     * pixels, per crop or null), else from the largest face {@code findFaces} finds in it (at full
+     * size), else centred. Crops given the
      * same landmark array (a job's rendered and driver crops) share one regions object, and so
      * their seeds ({@link SeedMaps} draws each object once).
      */
-    static List<HeadRegions> forCrops(NDArray images, List<double[]> landmarks, Supplier<FaceAnalyzer.Session> faces) {
+    static List<HeadRegions> forCrops(NDArray images, List<double[]> landmarks, Function<RgbImage, List<Face>> findFaces) {
         int n = (int) images.getShape().get(0);
         if (landmarks != null && landmarks.size() != n) {
             throw new IllegalArgumentException(landmarks.size() + " landmark sets for " + n + " crops");
@@ -77,7 +76,7 @@ final class HeadRegions {
                 full = NDImageBatch.toHost(images);
             }
             RgbImage crop = full.get(i);
-            List<Face> found = faces.get().detect(crop);
+            List<Face> found = findFaces.apply(crop);
             regions.add(found.isEmpty() ? centred(crop.width(), crop.height()) : ofLandmarks(found.get(0).landmarks()));
         }
         return regions;

@@ -2,9 +2,10 @@ package org.megaportraits.background.matte;
 
 import ai.djl.ndarray.NDArray;
 import java.util.List;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.megaportraits.nn.tensor.ScriptProgram;
-import org.megaportraits.sdk.face.FaceAnalyzer;
+import org.megaportraits.sdk.face.Face;
+import org.megaportraits.sdk.image.RgbImage;
 
 /**
  * The classic matte computed on the crops' device, a whole batch at once: GrabCut's model, solved
@@ -28,12 +29,9 @@ import org.megaportraits.sdk.face.FaceAnalyzer;
  */
 public final class MeanFieldGrabCutMatting extends SeededMatting {
 
-    /**
-     * A matting that finds faces, where no landmarks are given, with a session it asks for only then;
-     * it does not own it.
-     */
-    public MeanFieldGrabCutMatting(Supplier<FaceAnalyzer.Session> faces) {
-        super(faces);
+    /** A matting that finds faces, where no landmarks are given, with {@code findFaces} (see {@link SeededMatting}). */
+    public MeanFieldGrabCutMatting(Function<RgbImage, List<Face>> findFaces) {
+        super(findFaces);
     }
 
     @Override

@@ -5,9 +5,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.megaportraits.nn.layer.Resample;
-import org.megaportraits.sdk.face.FaceAnalyzer;
+import org.megaportraits.sdk.face.Face;
+import org.megaportraits.sdk.image.RgbImage;
 
 /**
  * What the classic mattes share: seeds from the face ({@link HeadRegions}, from given landmarks or
@@ -28,14 +29,15 @@ abstract class SeededMatting implements Matting {
     /** The feather's Gaussian sigma as a share of the crop's larger side. */
     private static final double FEATHER = 0.01;
 
-    private final Supplier<FaceAnalyzer.Session> faces;
+    private final Function<RgbImage, List<Face>> findFaces;
 
     /**
-     * A matting that finds faces, where no landmarks are given, with a session it asks for only then
-     * (crops that all come with a tracker's landmarks never load the face networks); it does not own it.
+     * A matting that finds faces, where no landmarks are given, with {@code findFaces}: the faces of
+     * one crop as a face session's {@code detect} lists them. It is called only then (crops that all
+     * come with a tracker's landmarks never load the face networks), from whichever thread mattes.
      */
-    SeededMatting(Supplier<FaceAnalyzer.Session> faces) {
-        this.faces = faces;
+    SeededMatting(Function<RgbImage, List<Face>> findFaces) {
+        this.findFaces = findFaces;
     }
 
     @Override
@@ -49,7 +51,7 @@ abstract class SeededMatting implements Matting {
         Shape s = images.getShape();
         int h = (int) s.get(2);
         int w = (int) s.get(3);
-        List<HeadRegions> regions = HeadRegions.forCrops(images, landmarks, faces);
+        List<HeadRegions> regions = HeadRegions.forCrops(images, landmarks, findFaces);
         double k = Math.min(1.0, (double) WORK_SIZE / Math.max(w, h));
         int ww = Math.max(1, (int) Math.round(w * k));
         int wh = Math.max(1, (int) Math.round(h * k));

@@ -62,10 +62,10 @@ class MeanFieldGrabCutMattingTest {
             NDArray crops = NDImageBatch.toTensor(a.crops(), scratch);
             List<double[]> landmarks = a.cropLandmarks();
             long t0 = System.nanoTime();
-            NDArray reference = new GrabCutMatting(() -> faces).matte(crops, landmarks);
+            NDArray reference = new GrabCutMatting(faces::detect).matte(crops, landmarks);
             float[] ref = reference.toFloatArray();
             long t1 = System.nanoTime();
-            NDArray ours = new MeanFieldGrabCutMatting(() -> faces).matte(crops, landmarks);
+            NDArray ours = new MeanFieldGrabCutMatting(faces::detect).matte(crops, landmarks);
             float[] mf = ours.toFloatArray();
             long t2 = System.nanoTime();
             System.out.printf(Locale.ROOT, "opencv %.0f ms, mean field %.0f ms for %d crops%n", (t1 - t0) / 1e6, (t2 - t1) / 1e6, frames.size());
@@ -159,7 +159,7 @@ class MeanFieldGrabCutMattingTest {
             // a job's rendered and driver crops come with the same landmark arrays
             NDArray crops = scratch.zeros(new ai.djl.ndarray.types.Shape(5, 3, side, side));
             List<double[]> given = java.util.Arrays.asList(a, b, a, b.clone(), b);
-            List<HeadRegions> shared = HeadRegions.forCrops(crops, given, () -> faces);
+            List<HeadRegions> shared = HeadRegions.forCrops(crops, given, faces::detect);
             assertTrue(shared.get(0) == shared.get(2) && shared.get(1) == shared.get(4), "the same array, the same regions");
             assertTrue(shared.get(3) != shared.get(1), "an equal copy is not looked for");
             float[] together = SeedMaps.labels(scratch, shared, full, full, side, side).toFloatArray();

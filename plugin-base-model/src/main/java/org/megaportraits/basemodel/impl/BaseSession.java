@@ -73,6 +73,17 @@ final class BaseSession implements ReenactmentModel.Session {
         return config().imageSize();
     }
 
+    /**
+     * Yes: a call keeps its intermediate arrays in a scope of its own thread and works on that
+     * thread's stream ({@link DeviceStreams}); the weights are only read, and their cached casts are
+     * made under a lock ({@link org.megaportraits.nn.tensor.FrozenCasts}); avatars and motions are
+     * not changed by the calls that read them. Nothing else in the session changes after it opened.
+     */
+    @Override
+    public boolean acceptsConcurrentCalls() {
+        return true;
+    }
+
     @Override
     public Avatar encodeAvatar(ImageBatch source, HeadPose pose, ImageBatch mask) {
         try (DeviceStreams.Scope work = DeviceStreams.enter(manager.getDevice())) {

@@ -127,6 +127,46 @@ class BaseReenactmentModelTest {
         }
     }
 
+    /** As the reenact job's model stage calls it on a GPU: two threads, one session, one avatar, batches at once. */
+    @Test
+    void twoThreadsDrivingOneSessionAtOnceGetWhatOneThreadGets() throws Exception {
+        try (ReenactmentModel.Session s = model.open(ExecutionOptions.CPU.withBatchSize(3));
+                Avatar avatar = s.encodeAvatar(batch(64, 0), SOURCE_POSE, null)) {
+            assertTrue(s.acceptsConcurrentCalls());
+            int[][] seeds = {{1, 2, 3}, {4, 5, 6}};
+            List<float[]> alone = new ArrayList<>();
+            for (int[] batch : seeds) {
+                alone.add(drive(s, avatar, batch));
+            }
+            for (int round = 0; round < 2; round++) {
+                java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+                List<java.util.concurrent.CompletableFuture<float[]>> together = new ArrayList<>();
+                for (int[] batch : seeds) {
+                    together.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                        try {
+                            start.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return drive(s, avatar, batch);
+                    }));
+                }
+                start.countDown();
+                for (int i = 0; i < seeds.length; i++) {
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(alone.get(i), together.get(i).join(), 1e-6f,
+                            "batch " + i + " driven beside another");
+                }
+            }
+        }
+    }
+
+    private static float[] drive(ReenactmentModel.Session s, Avatar avatar, int... seeds) {
+        try (Motion motion = s.extractMotion(batch(64, seeds), DRIVER_POSES);
+                ImageBatch out = s.render(avatar, motion, DrivingOptions.ABSOLUTE_DRIVER)) {
+            return out.unwrap(NDArray.class).orElseThrow().toFloatArray();
+        }
+    }
+
     @Test
     void driverCropsOfAnotherSizeAreResizedForTheExpressionEncoder() {
         try (ReenactmentModel.Session s = model.open(ExecutionOptions.CPU);

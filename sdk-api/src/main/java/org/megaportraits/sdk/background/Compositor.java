@@ -22,7 +22,10 @@ public interface Compositor {
     /** Opens a session on a device. */
     Session open(ExecutionOptions options);
 
-    /** Compositing on one device. Not thread-safe. */
+    /**
+     * Compositing on one device. One call at a time, unless {@link #acceptsConcurrentCalls()}
+     * says otherwise.
+     */
     @ProviderType
     interface Session extends AutoCloseable {
 
@@ -81,6 +84,17 @@ public interface Compositor {
          * frame and transform per frame; a crop of another size than its transform's is scaled.
          */
         List<RgbImage> pasteBack(ImageBatch crops, List<RgbImage> frames, List<CropTransform> transforms);
+
+        /**
+         * Whether calls may come from several threads at once (the default: no, one call at a time).
+         * A session that says yes gives every caller the same results as one call after another;
+         * on a GPU a second caller can then queue its batch while the first one's is finishing.
+         *
+         * @since 1.3
+         */
+        default boolean acceptsConcurrentCalls() {
+            return false;
+        }
 
         /** Frees the session. */
         @Override

@@ -2,7 +2,7 @@
  * Matting, background plates, compositing and paste-back into full frames.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package org.megaportraits.sdk.background;
 
 import org.osgi.annotation.bundle.Export;

@@ -17,7 +17,10 @@ public interface Enhancer {
     /** Opens a session on a device and precision. */
     Session open(ExecutionOptions options);
 
-    /** The enhancer on one device. Not thread-safe. */
+    /**
+     * The enhancer on one device. One call at a time, unless {@link #acceptsConcurrentCalls()}
+     * says otherwise.
+     */
     @ProviderType
     interface Session extends AutoCloseable {
 
@@ -29,6 +32,17 @@ public interface Enhancer {
 
         /** Enhances a batch of renders; the result stays on the device. */
         ImageBatch enhance(ImageBatch renders);
+
+        /**
+         * Whether calls may come from several threads at once (the default: no, one call at a time).
+         * A session that says yes gives every caller the same results as one call after another;
+         * on a GPU a second caller can then queue its batch while the first one's is finishing.
+         *
+         * @since 1.1
+         */
+        default boolean acceptsConcurrentCalls() {
+            return false;
+        }
 
         /** Frees the session. */
         @Override

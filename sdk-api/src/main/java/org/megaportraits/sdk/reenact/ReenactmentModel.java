@@ -24,7 +24,10 @@ public interface ReenactmentModel {
     /** Opens a session on a device and precision; loads the weights there. */
     Session open(ExecutionOptions options);
 
-    /** The model bound to one device and precision. Not thread-safe. */
+    /**
+     * The model bound to one device and precision. One call at a time, unless {@link
+     * #acceptsConcurrentCalls()} says otherwise.
+     */
     @ProviderType
     interface Session extends AutoCloseable {
 
@@ -55,6 +58,17 @@ public interface ReenactmentModel {
          * a time. Null options mean {@link DrivingOptions#ABSOLUTE_DRIVER}.
          */
         ImageBatch render(Avatar avatar, Motion motion, DrivingOptions options);
+
+        /**
+         * Whether calls may come from several threads at once (the default: no, one call at a time).
+         * A session that says yes gives every caller the same results as one call after another;
+         * on a GPU a second caller can then queue its batch while the first one's is finishing.
+         *
+         * @since 1.1
+         */
+        default boolean acceptsConcurrentCalls() {
+            return false;
+        }
 
         /** Frees the weights on the device once nothing else uses them. */
         @Override
