@@ -42,9 +42,9 @@ import org.osgi.framework.Bundle;
  * face detection, an aligned crop at the model's resolution, its matte, {@code encodeAvatar}. Then
  * per batch of driver frames: tracked aligned crops, motion, render, the render composited by its
  * matte on the driver crop's background plate, optional enhancement, and paste-back into the full
- * driver frame. Tracking, the model and the compositing run side by side on batches in turn, each
- * stage some batches ahead of the next, and decoding and encoding beside them ({@link VideoPipeline});
- * audio is kept.
+ * driver frame. The tracker's two steps (face search; landmarks and crops), the model and the
+ * compositing run side by side on batches in turn, each stage some batches ahead of the next, and
+ * decoding and encoding beside them ({@link VideoPipeline}); audio is kept.
  * Start-up overlaps too: the model's session opens and the avatar is encoded on a thread of their
  * own ({@link ModelStart}) while the face networks open, the source is cropped and matted, and the
  * first driver frames are tracked.
@@ -134,7 +134,10 @@ public final class ReenactJob {
                                  driver.info().expectedFrames()))) {
                 Stages stages = new Stages(tracker, m, driving, e, c, times, modelThreads,
                         c.acceptsConcurrentCalls() && (e == null || e.acceptsConcurrentCalls()) ? finishThreads : 1);
-                VideoPipeline.Result io = VideoPipeline.run(driver, writer, request.options().batchSize(), stages, progress);
+                VideoPipeline.Result io = VideoPipeline.run(driver, writer, request.options().batchSize(), stages::search, List.of(
+                        VideoPipeline.Stage.<Searched>of(stages::complete, Searched::close),
+                        VideoPipeline.Stage.<Tracked>of(stages::middle, stages::discardFirst, stages.middleThreads()),
+                        VideoPipeline.Stage.<Rendered>of(stages::last, stages::discardMiddle, stages.lastThreads())), progress);
                 long frames = io.frames();
                 long end = System.nanoTime();
                 double steady = stages.firstBatchDone == 0 || frames <= stages.firstBatchFrames ? 0
@@ -304,6 +307,13 @@ public final class ReenactJob {
         return m.encodeAvatar(source.aligned().crops(), source.aligned().poses().get(0), source.matte());
     }
 
+    /** A batch whose faces were searched, handed from the search to the tracking's second step, with the batch's place. */
+    private record Searched(long batch, FaceTracker.Search search) {
+        void close() {
+            search.close();
+        }
+    }
+
     /** A batch's tracked crops, handed from the tracking to the model's stage, with the batch's place in the video. */
     private record Tracked(long batch, AlignedFaces aligned) {
     }
@@ -332,16 +342,17 @@ public final class ReenactJob {
     }
 
     /**
-     * One batch of driver frames in, as many reenacted full frames out, in three overlapping stages,
-     * each on threads of its own and behind the one before: tracking on the job's thread; motion and
-     * render on the next one or two, and mattes, plate, composite, enhancer and paste-back on the one
-     * or two after (see {@link #threads}). Each stage waits for the device only where it must read a result
+     * One batch of driver frames in, as many reenacted full frames out, in four overlapping stages,
+     * each on threads of its own and behind the one before: the face search (upload and detection)
+     * on the job's thread; landmarks, framing and crops (the tracker's second step) on the next;
+     * motion and render on the next one or two, and mattes, plate, composite, enhancer and paste-back
+     * on the one or two after (see {@link #threads}). Each stage waits for the device only where it must read a result
      * back, so one stage's host work (non-maximum suppression, pose fits, engine calls) runs while the
      * device works on another's batch. The render is composited on the background plate at the
      * model's resolution, before the enhancer: the plate and the mattes exist at that size only, and
      * compositing takes images of one size.
      */
-    private static final class Stages implements VideoPipeline.ThreeStageProcessor<Tracked, Rendered> {
+    private static final class Stages {
         private final FaceTracker tracker;
         private final ModelStart m;
         private final Driving driving;
@@ -357,7 +368,7 @@ public final class ReenactJob {
         private final ModelCalls modelCalls = new ModelCalls();
         /** Open once the first batch's model stage has run: later batches' renders wait for it (see middle). */
         private final CountDownLatch firstRender = new CountDownLatch(1);
-        /** Batches that entered the first stage (it runs on one thread). */
+        /** Batches that entered the face search (it runs on one thread). */
         private int firstStages;
 
         Stages(FaceTracker tracker, ModelStart m, Driving driving, Enhancer.Session e,
@@ -372,17 +383,22 @@ public final class ReenactJob {
             this.finishThreads = finishThreads;
         }
 
-        @Override
-        public Tracked first(List<RgbImage> frames) {
+        Searched search(List<RgbImage> frames) {
             long batch = firstStages++;
             long t = System.nanoTime();
-            AlignedFaces aligned = tracker.next(frames);
-            times.add("tracking", t, batch == 0);
-            return new Tracked(batch, aligned);
+            FaceTracker.Search search = tracker.search(frames);
+            times.add("face search", t, batch == 0);
+            return new Searched(batch, search);
         }
 
-        @Override
-        public Rendered middle(List<RgbImage> frames, Tracked tracked) {
+        Tracked complete(List<RgbImage> frames, Searched searched) {
+            long t = System.nanoTime();
+            AlignedFaces aligned = tracker.complete(searched.search());
+            times.add("face landmarks and crops", t, searched.batch() == 0);
+            return new Tracked(searched.batch(), aligned);
+        }
+
+        Rendered middle(List<RgbImage> frames, Tracked tracked) {
             AlignedFaces aligned = tracked.aligned();
             boolean firstBatch = tracked.batch() == 0;
             try {
@@ -416,23 +432,19 @@ public final class ReenactJob {
             }
         }
 
-        @Override
-        public int middleThreads() {
+        int middleThreads() {
             return modelThreads;
         }
 
-        @Override
-        public int lastThreads() {
+        int lastThreads() {
             return finishThreads;
         }
 
-        @Override
-        public void discardFirst(Tracked tracked) {
+        void discardFirst(Tracked tracked) {
             tracked.aligned().close();
         }
 
-        @Override
-        public List<RgbImage> last(List<RgbImage> frames, Rendered r) {
+        List<RgbImage> last(List<RgbImage> frames, Rendered r) {
             boolean firstBatch = r.batch() == 0;
             try {
                 long t = System.nanoTime();
@@ -470,8 +482,7 @@ public final class ReenactJob {
             }
         }
 
-        @Override
-        public void discardMiddle(Rendered r) {
+        void discardMiddle(Rendered r) {
             r.close();
         }
     }

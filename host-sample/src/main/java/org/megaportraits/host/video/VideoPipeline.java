@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.megaportraits.host.concurrent.Failures;
 import org.megaportraits.sdk.image.RgbImage;
 import org.slf4j.Logger;
@@ -101,8 +102,12 @@ public final class VideoPipeline {
         }
     }
 
-    /** A stage after the first, run on a thread of its own: takes its input, or frees one it will never take. */
-    private interface Stage {
+    /**
+     * A stage after the first, for {@link #run(FrameSource, FrameSink, int, Function, List, Progress)}:
+     * runs on threads of its own, takes what the stage before handed over, or frees it when it will
+     * never take it.
+     */
+    public interface Stage {
         Object apply(List<RgbImage> frames, Object input);
 
         void discard(Object input);
@@ -110,12 +115,19 @@ public final class VideoPipeline {
         /** Threads the stage runs on, taking batches in turn. */
         int threads();
 
-        /** A stage of typed functions (the handover's type is known only to the processor). */
+        /**
+         * A stage of typed functions on one thread: {@code apply} takes a batch's frames and what the
+         * stage before handed over ({@code I}), and frees the latter even when it fails; {@code
+         * discard} frees a handover the stage will never take.
+         */
         static <I> Stage of(BiFunction<List<RgbImage>, I, ?> apply, Consumer<I> discard) {
             return of(apply, discard, 1);
         }
 
-        /** As {@link #of(BiFunction, Consumer)}, on {@code threads} threads. */
+        /**
+         * As {@link #of(BiFunction, Consumer)}, on {@code threads} threads that take batches in turn
+         * ({@code apply} must allow calls from several threads at once); outputs leave in batch order.
+         */
         @SuppressWarnings("unchecked")
         static <I> Stage of(BiFunction<List<RgbImage>, I, ?> apply, Consumer<I> discard, int threads) {
             if (threads < 1) {
@@ -234,12 +246,28 @@ public final class VideoPipeline {
     }
 
     /**
+     * As {@link #run(FrameSource, FrameSink, int, FrameProcessor, Progress)}, with the processing in
+     * as many overlapping stages as given: {@code first} on the calling thread, each later stage on
+     * threads of its own behind the one before, the last one's output (a list of as many frames as
+     * it was given) to the writer. Each stage's input is what the stage before returned.
+     *
+     * @return frames written and the waits for video I/O
+     */
+    public static Result run(FrameSource reader, FrameSink writer, int batchSize, Function<List<RgbImage>, ?> first,
+                             List<Stage> later, Progress progress) {
+        if (later.isEmpty()) {
+            throw new IllegalArgumentException("give at least one stage after the first (or a FrameProcessor)");
+        }
+        return chain(reader, writer, batchSize, first::apply, later, progress);
+    }
+
+    /**
      * The pipeline: {@code first} on the calling thread, each later stage on a thread of its own
      * (the last one's output goes to the writer), reader and writer on threads of their own.
      */
     @SuppressWarnings("unchecked")
     private static Result chain(FrameSource reader, FrameSink writer, int batchSize,
-                              java.util.function.Function<List<RgbImage>, Object> first, List<Stage> later,
+                              Function<List<RgbImage>, Object> first, List<Stage> later,
                               Progress progress) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size " + batchSize);

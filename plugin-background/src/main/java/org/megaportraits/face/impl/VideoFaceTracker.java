@@ -65,7 +65,7 @@ final class VideoFaceTracker implements FaceTracker {
     private Face last;
     /** The box followed in the latest frame that had a face, for choosing among the next frame's faces. */
     private FaceBox followed;
-    private int framesWithoutFace;
+    private volatile int framesWithoutFace;
     /** Wall time spent so far (seconds), for the debug log at close. */
     private double detectSeconds;
     private double landmarkSeconds;
@@ -104,82 +104,122 @@ final class VideoFaceTracker implements FaceTracker {
 
     @Override
     public AlignedFaces next(List<RgbImage> frames) {
+        return complete(search(frames));
+    }
+
+    /**
+     * Uploads the frames (each chunk of the session's batch size once: detection, landmarks and the
+     * crops all read it there) and finds the box followed in each frame. The followed box is this
+     * step's state; the last face and the framing are {@link #complete}'s, so the two may run on two
+     * threads (the face session's detector here, its landmark net and pose fitter there).
+     */
+    @Override
+    public Search search(List<RgbImage> frames) {
         try (DeviceStreams.Scope work = DeviceStreams.enter(session.manager().getDevice())) {
             session.checkOpen();
             if (frames.isEmpty()) {
                 throw new InvalidInputException("no frames given", "pass at least one frame");
             }
-            try (NDManager scratch = session.manager().newSubManager()) {
-                // each chunk is uploaded once: detection, landmarks and the crops all read it there
+            long t0 = System.nanoTime();
+            NDManager memory = session.manager().newSubManager();
+            try {
                 List<NDArray> uploaded = new ArrayList<>();
-                List<Face> found = new ArrayList<>(frames.size());
+                List<FaceBox[]> boxes = new ArrayList<>();
                 int batch = session.options().batchSize();
                 for (int start = 0; start < frames.size(); start += batch) {
-                    List<RgbImage> chunk = frames.subList(start, Math.min(frames.size(), start + batch));
-                    long t0 = System.nanoTime();
-                    NDArray tensor = NDImageBatch.fromHost(chunk, scratch);
+                    NDArray tensor = NDImageBatch.fromHost(frames.subList(start, Math.min(frames.size(), start + batch)), memory);
                     uploaded.add(tensor);
-                    // landmarks only for the face followed in each frame: the others are not needed
-                    FaceBox[] box = followedBoxes(tensor);
-                    long t1 = System.nanoTime();
-                    List<FaceBox> chosen = new ArrayList<>();
-                    List<Integer> frameOf = new ArrayList<>();
-                    for (int i = 0; i < box.length; i++) {
-                        if (box[i] != null) {
-                            chosen.add(box[i]);
-                            frameOf.add(i);
-                        }
-                    }
-                    List<Face> faces = session.faces(tensor, chosen, frameOf.stream().mapToInt(Integer::intValue).toArray());
-                    Face[] byFrame = new Face[chunk.size()];
-                    for (int k = 0; k < faces.size(); k++) {
-                        byFrame[frameOf.get(k)] = faces.get(k);
-                    }
-                    found.addAll(Arrays.asList(byFrame));
-                    detectSeconds += (t1 - t0) / 1e9;
-                    landmarkSeconds += (System.nanoTime() - t1) / 1e9;
+                    boxes.add(followedBoxes(tensor));
                 }
-                long t2 = System.nanoTime();
-                List<Face> used = new ArrayList<>(frames.size());
-                List<Boolean> detected = new ArrayList<>(frames.size());
-                Face firstLater = found.stream().filter(f -> f != null).findFirst().orElse(null);
-                for (int i = 0; i < frames.size(); i++) {
-                    Face f = found.get(i);
-                    if (f != null) {
-                        last = f;
-                    } else {
-                        framesWithoutFace++;
-                    }
-                    Face fill = last != null ? last : firstLater != null ? firstLater : centred(frames.get(i));
-                    used.add(f != null ? f : fill);
-                    detected.add(f != null);
-                }
-                List<HeadPose> poses = new ArrayList<>();
-                List<CropTransform> transforms = new ArrayList<>();
-                for (int i = 0; i < frames.size(); i++) {
-                    PoseFit fit = session.fitter().fit(used.get(i).landmarks());
-                    Framing crop = smoother.next(HeadFraming.of(fit));
-                    poses.add(HeadFraming.pose(fit, crop));
-                    transforms.add(crop.transform(cropSize, frames.get(i).width(), frames.get(i).height()));
-                }
-                NDList crops = new NDList();
-                for (int c = 0, start = 0; c < uploaded.size(); c++, start += batch) {
-                    crops.add(FaceSession.cutBatch(uploaded.get(c), transforms.subList(start, Math.min(frames.size(), start + batch)),
-                            cropSize));
-                }
-                NDArray all = crops.size() == 1 ? crops.get(0) : NDArrays.concat(crops, 0);
-                // wrap moves the crops out of scratch into a manager of their own under the session's
-                AlignedFaces result = new AlignedFaces(NDImageBatch.wrap(session.manager(), all), used, poses, transforms, detected);
-                cropSeconds += (System.nanoTime() - t2) / 1e9;
-                if (trackedFrames == 0) {
-                    // the first call pays for first device calls: worth seeing apart
-                    LOG.debug("first {} frames ({} searched by the detector): upload and detection {} s, landmarks and pose {} s, "
-                            + "framing and crops {} s", frames.size(), detectedFrames, String.format(Locale.ROOT, "%.3f", detectSeconds),
-                            String.format(Locale.ROOT, "%.3f", landmarkSeconds), String.format(Locale.ROOT, "%.3f", cropSeconds));
-                }
-                trackedFrames += frames.size();
-                return result;
+                detectSeconds += (System.nanoTime() - t0) / 1e9;
+                return new FaceSearch(this, List.copyOf(frames), memory, uploaded, boxes);
+            } catch (RuntimeException | Error e) {
+                memory.close();
+                throw e;
             }
+        }
+    }
+
+    /** A searched batch: its frames uploaded, and the box followed in each (null where none). */
+    private record FaceSearch(VideoFaceTracker tracker, List<RgbImage> frames, NDManager memory, List<NDArray> uploaded,
+                              List<FaceBox[]> boxes) implements Search {
+        @Override
+        public void close() {
+            memory.close();
+        }
+    }
+
+    /** Landmarks of the followed faces, the framing smoothed in time, and the crops. */
+    @Override
+    public AlignedFaces complete(Search search) {
+        try (Search s = search; DeviceStreams.Scope work = DeviceStreams.enter(session.manager().getDevice())) {
+            if (!(s instanceof FaceSearch searched) || searched.tracker() != this) {
+                throw new InvalidInputException("the batch was not searched by this tracker", "complete what this tracker's search returned");
+            }
+            session.checkOpen();
+            List<RgbImage> frames = searched.frames();
+            long t1 = System.nanoTime();
+            List<Face> found = new ArrayList<>(frames.size());
+            for (int c = 0; c < searched.uploaded().size(); c++) {
+                // landmarks only for the face followed in each frame: the others are not needed
+                FaceBox[] box = searched.boxes().get(c);
+                List<FaceBox> chosen = new ArrayList<>();
+                List<Integer> frameOf = new ArrayList<>();
+                for (int i = 0; i < box.length; i++) {
+                    if (box[i] != null) {
+                        chosen.add(box[i]);
+                        frameOf.add(i);
+                    }
+                }
+                List<Face> faces = session.faces(searched.uploaded().get(c), chosen, frameOf.stream().mapToInt(Integer::intValue).toArray());
+                Face[] byFrame = new Face[box.length];
+                for (int k = 0; k < faces.size(); k++) {
+                    byFrame[frameOf.get(k)] = faces.get(k);
+                }
+                found.addAll(Arrays.asList(byFrame));
+            }
+            long t2 = System.nanoTime();
+            landmarkSeconds += (t2 - t1) / 1e9;
+            List<Face> used = new ArrayList<>(frames.size());
+            List<Boolean> detected = new ArrayList<>(frames.size());
+            Face firstLater = found.stream().filter(f -> f != null).findFirst().orElse(null);
+            for (int i = 0; i < frames.size(); i++) {
+                Face f = found.get(i);
+                if (f != null) {
+                    last = f;
+                } else {
+                    framesWithoutFace++;
+                }
+                Face fill = last != null ? last : firstLater != null ? firstLater : centred(frames.get(i));
+                used.add(f != null ? f : fill);
+                detected.add(f != null);
+            }
+            List<HeadPose> poses = new ArrayList<>();
+            List<CropTransform> transforms = new ArrayList<>();
+            for (int i = 0; i < frames.size(); i++) {
+                PoseFit fit = session.fitter().fit(used.get(i).landmarks());
+                Framing crop = smoother.next(HeadFraming.of(fit));
+                poses.add(HeadFraming.pose(fit, crop));
+                transforms.add(crop.transform(cropSize, frames.get(i).width(), frames.get(i).height()));
+            }
+            int batch = session.options().batchSize();
+            NDList crops = new NDList();
+            for (int c = 0, start = 0; c < searched.uploaded().size(); c++, start += batch) {
+                crops.add(FaceSession.cutBatch(searched.uploaded().get(c), transforms.subList(start, Math.min(frames.size(), start + batch)),
+                        cropSize));
+            }
+            NDArray all = crops.size() == 1 ? crops.get(0) : NDArrays.concat(crops, 0);
+            // wrap moves the crops out of the search's memory into a manager of their own under the session's
+            AlignedFaces result = new AlignedFaces(NDImageBatch.wrap(session.manager(), all), used, poses, transforms, detected);
+            cropSeconds += (System.nanoTime() - t2) / 1e9;
+            if (trackedFrames == 0) {
+                // the first call pays for first device calls: worth seeing apart
+                LOG.debug("first {} frames ({} searched by the detector): upload and detection {} s, landmarks and pose {} s, "
+                        + "framing and crops {} s", frames.size(), detectedFrames, String.format(Locale.ROOT, "%.3f", detectSeconds),
+                        String.format(Locale.ROOT, "%.3f", landmarkSeconds), String.format(Locale.ROOT, "%.3f", cropSeconds));
+            }
+            trackedFrames += frames.size();
+            return result;
         }
     }
 

@@ -15,6 +15,7 @@ import org.megaportraits.sdk.ExecutionOptions;
 import org.megaportraits.sdk.InvalidInputException;
 import org.megaportraits.sdk.Precision;
 import org.megaportraits.sdk.face.AlignedFaces;
+import org.megaportraits.sdk.face.FaceTracker;
 import org.megaportraits.sdk.image.RgbImage;
 
 /**
@@ -71,6 +72,56 @@ class KeyFrameTrackingTest {
                 + " (face about 150 px wide)%n", sum / frames.size(), worst);
         assertTrue(sum / frames.size() < 1.5, "mean landmark distance " + sum / frames.size());
         assertTrue(worst < 3, "worst frame " + worst);
+    }
+
+    /**
+     * The reenact job takes the tracker's two steps apart: batch k+1 is searched on one thread while
+     * another completes batch k. That gives what next gives, batch after batch.
+     */
+    @Test
+    void searchingTheNextBatchWhileAnotherThreadCompletesThisOneGivesWhatNextGives() throws Exception {
+        List<List<RgbImage>> batches = new ArrayList<>();
+        for (int b = 0; b < 4; b++) {
+            List<RgbImage> batch = new ArrayList<>();
+            for (int i = 4 * b; i < 4 * b + 4; i++) {
+                batch.add(TestPhotos.transform(still, new java.awt.geom.AffineTransform(1, 0.01 * i, -0.01 * i, 1, 6.0 * i, -3.0 * i)));
+            }
+            batches.add(batch);
+        }
+        List<AlignedFaces> alone = new ArrayList<>();
+        List<AlignedFaces> apart = new ArrayList<>();
+        java.util.concurrent.ExecutorService completing = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (VideoFaceTracker one = new VideoFaceTracker(session, 64, 2); VideoFaceTracker two = new VideoFaceTracker(session, 64, 2)) {
+            for (List<RgbImage> batch : batches) {
+                alone.add(one.next(batch));
+            }
+            java.util.concurrent.Future<AlignedFaces> previous = null;
+            for (List<RgbImage> batch : batches) {
+                FaceTracker.Search search = two.search(batch);
+                if (previous != null) {
+                    apart.add(previous.get());
+                }
+                previous = completing.submit(() -> two.complete(search));
+            }
+            apart.add(previous.get());
+            for (int b = 0; b < batches.size(); b++) {
+                assertEquals(alone.get(b).transforms(), apart.get(b).transforms(), "crop transforms of batch " + b);
+                for (int i = 0; i < 4; i++) {
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(alone.get(b).faces().get(i).landmarks(),
+                            apart.get(b).faces().get(i).landmarks(), "landmarks of frame " + i + " of batch " + b);
+                }
+                org.junit.jupiter.api.Assertions.assertArrayEquals(alone.get(b).crops().toHost().get(3).rgb(),
+                        apart.get(b).crops().toHost().get(3).rgb(), "last crop of batch " + b);
+            }
+            assertEquals(one.detectedFrames(), two.detectedFrames());
+            FaceTracker.Search foreign = one.search(batches.get(0));
+            InvalidInputException e = assertThrows(InvalidInputException.class, () -> two.complete(foreign));
+            assertTrue(e.remedy().contains("search"), e.remedy());
+        } finally {
+            completing.shutdownNow();
+            alone.forEach(AlignedFaces::close);
+            apart.forEach(AlignedFaces::close);
+        }
     }
 
     /** The landmarks each frame gets with key frames the given distance apart; checks the detector's frame count. */
