@@ -39,7 +39,7 @@ class SystemPackagesScanTest {
     @Test
     void generatedListExportsTheLibrariesBundlesNeedButNotFelixOrPicocli() {
         List<String> clauses = SystemPackages.clauses();
-        assertTrue(clauses.contains("org.megaportraits.sdk.reenact;version=\"1.0.0\""));
+        assertTrue(clauses.contains("org.megaportraits.sdk.reenact;version=\"1.1.0\""));
         assertTrue(clauses.contains("ai.djl.ndarray;version=\"0.36.0\""));
         assertTrue(clauses.contains("ai.djl.pytorch.engine;version=\"0.36.0\""));
         assertTrue(clauses.contains("org.bytedeco.javacpp;version=\"1.5.14\""));
