@@ -25,11 +25,10 @@ import org.slf4j.LoggerFactory;
  * Runs frames of a video through a processor with decoding and encoding beside it, not in turn: a
  * reader thread decodes batches ahead into a bounded queue, the calling thread processes them (so a
  * session opened there keeps being used there for the first stage), and a writer thread encodes
- * results from a second bounded queue, with the audio passed straight from reader to writer. A
- * {@link StagedProcessor} splits the processing in two, a {@link ThreeStageProcessor} in three:
- * each stage after the first runs on a thread of its own, up to three batches behind the stage before it;
- * a three-stage processor's middle and last stages may each run on several threads that take batches
- * in turn, their outputs still handed on in batch order.
+ * results from a second bounded queue, with the audio passed straight from reader to writer. The
+ * processing may be split in stages ({@link Stage}): each stage after the first runs on threads of
+ * its own, up to three batches behind the stage before it; a stage on several threads takes batches
+ * in turn and still hands its outputs on in batch order.
  * If any thread fails, the others stop, every handover not yet taken is discarded by the stage it
  * was meant for, and the first failure is thrown; the writer then was never finished, so no output
  * file appears.
@@ -41,65 +40,6 @@ public final class VideoPipeline {
     public interface FrameProcessor {
         /** One output frame per input frame, of the video's size. */
         List<RgbImage> process(List<RgbImage> frames);
-    }
-
-    /**
-     * Processing in two stages that overlap across batches: {@code first} on the calling thread,
-     * {@code second} on the pipeline's finishing thread. What the first hands over belongs to the
-     * second (or to {@code discard} when the pipeline fails before the second ran).
-     *
-     * @param <T> what the first stage hands to the second
-     */
-    public interface StagedProcessor<T> {
-        /** The first stage of a batch, on the calling thread. */
-        T first(List<RgbImage> frames);
-
-        /** The second stage: one output frame per input frame, in order; frees {@code handover}. */
-        List<RgbImage> second(List<RgbImage> frames, T handover);
-
-        /** Frees a handover the second stage will never see. */
-        void discard(T handover);
-    }
-
-    /**
-     * Processing in three stages that overlap across batches: {@code first} on the calling thread,
-     * {@code middle} on a thread of its own behind it, {@code last} on the finishing thread
-     * behind that. What a stage hands over belongs to the next stage (or to its discard
-     * method when the pipeline fails before that stage ran); a stage frees what it is given even
-     * when it fails.
-     *
-     * @param <A> what the first stage hands to the middle one
-     * @param <B> what the middle stage hands to the last one
-     */
-    public interface ThreeStageProcessor<A, B> {
-        /** The first stage of a batch, on the calling thread. */
-        A first(List<RgbImage> frames);
-
-        /** The middle stage, on a thread of its own; frees {@code handover}. */
-        B middle(List<RgbImage> frames, A handover);
-
-        /** The last stage: one output frame per input frame, in order; frees {@code handover}. */
-        List<RgbImage> last(List<RgbImage> frames, B handover);
-
-        /** Frees a first-stage handover the middle stage will never see. */
-        void discardFirst(A handover);
-
-        /** Frees a middle-stage handover the last stage will never see. */
-        void discardMiddle(B handover);
-
-        /**
-         * Threads the middle stage runs on (default 1). With more, each takes the next batch when it
-         * is free, so one batch's middle stage starts before the one before it has finished: the
-         * stage must allow calls from several threads at once.
-         */
-        default int middleThreads() {
-            return 1;
-        }
-
-        /** Threads the last stage runs on (default 1), as {@link #middleThreads()}; the writer still gets batches in order. */
-        default int lastThreads() {
-            return 1;
-        }
     }
 
     /**
@@ -218,31 +158,6 @@ public final class VideoPipeline {
      */
     public static Result run(FrameSource reader, FrameSink writer, int batchSize, FrameProcessor processor, Progress progress) {
         return chain(reader, writer, batchSize, processor::process, List.of(), progress);
-    }
-
-    /**
-     * As {@link #run(FrameSource, FrameSink, int, FrameProcessor, Progress)}, with the processing
-     * in two overlapping stages.
-     *
-     * @return frames written and the waits for video I/O
-     */
-    public static <T> Result run(FrameSource reader, FrameSink writer, int batchSize, StagedProcessor<T> processor,
-                               Progress progress) {
-        return chain(reader, writer, batchSize, processor::first,
-                List.of(Stage.<T>of(processor::second, processor::discard)), progress);
-    }
-
-    /**
-     * As {@link #run(FrameSource, FrameSink, int, FrameProcessor, Progress)}, with the processing
-     * in three overlapping stages.
-     *
-     * @return frames written and the waits for video I/O
-     */
-    public static <A, B> Result run(FrameSource reader, FrameSink writer, int batchSize, ThreeStageProcessor<A, B> processor,
-                                  Progress progress) {
-        return chain(reader, writer, batchSize, processor::first, List.of(
-                Stage.<A>of(processor::middle, processor::discardFirst, processor.middleThreads()),
-                Stage.<B>of(processor::last, processor::discardMiddle, processor.lastThreads())), progress);
     }
 
     /**

@@ -169,7 +169,7 @@ class VideoRoundTripTest {
         java.util.concurrent.atomic.AtomicInteger concurrentLasts = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicInteger mostConcurrentLasts = new java.util.concurrent.atomic.AtomicInteger();
         java.util.List<RgbImage> read = new java.util.concurrent.CopyOnWriteArrayList<>();
-        class Numbered implements VideoPipeline.ThreeStageProcessor<Integer, String> {
+        class Numbered {
             private final int failMiddleAt;
             private final int failLastAt;
 
@@ -178,35 +178,14 @@ class VideoRoundTripTest {
                 this.failLastAt = failLastAt;
             }
 
-            @Override
-            public int middleThreads() {
-                return middleThreads;
-            }
-
-            @Override
-            public int lastThreads() {
-                return lastThreads;
-            }
-
-            @Override
             public Integer first(java.util.List<RgbImage> frames) {
                 read.addAll(frames);
                 return firsts.incrementAndGet();
             }
 
-            @Override
             public String middle(java.util.List<RgbImage> frames, Integer n) {
                 middles.incrementAndGet();
-                mostConcurrentMiddles.accumulateAndGet(concurrentMiddles.incrementAndGet(), Math::max);
-                try {
-                    if (n % 2 == 1) {
-                        Thread.sleep(40);
-                    }
-                } catch (InterruptedException x) {
-                    Thread.currentThread().interrupt();
-                } finally {
-                    concurrentMiddles.decrementAndGet();
-                }
+                slowOnOddBatches(n, concurrentMiddles, mostConcurrentMiddles);
                 if (n == failMiddleAt) {
                     throw new IllegalStateException("model failed");
                 }
@@ -214,19 +193,9 @@ class VideoRoundTripTest {
                 return "batch " + n;
             }
 
-            @Override
             public java.util.List<RgbImage> last(java.util.List<RgbImage> frames, String s) {
                 int n = Integer.parseInt(s.substring(6));
-                mostConcurrentLasts.accumulateAndGet(concurrentLasts.incrementAndGet(), Math::max);
-                try {
-                    if (n % 2 == 1) {
-                        Thread.sleep(40);
-                    }
-                } catch (InterruptedException x) {
-                    Thread.currentThread().interrupt();
-                } finally {
-                    concurrentLasts.decrementAndGet();
-                }
+                slowOnOddBatches(n, concurrentLasts, mostConcurrentLasts);
                 if (n == failLastAt) {
                     throw new IllegalStateException("compositing failed");
                 }
@@ -234,17 +203,16 @@ class VideoRoundTripTest {
                 return frames;
             }
 
-            @Override
             public void discardFirst(Integer n) {
                 discardedFirst.incrementAndGet();
             }
 
-            @Override
             public void discardMiddle(String s) {
                 discardedMiddle.incrementAndGet();
             }
         }
         java.util.List<RgbImage> written = new java.util.ArrayList<>();
+        Numbered whole = new Numbered(-1, -1);
         try (VideoReader reader = VideoReader.open(original);
              FrameSink writer = new FrameSink() {
                  @Override
@@ -272,7 +240,8 @@ class VideoRoundTripTest {
                      // nothing held
                  }
              }) {
-            assertEquals(FRAMES, VideoPipeline.run(reader, writer, 4, new Numbered(-1, -1), Progress.silent()).frames());
+            assertEquals(FRAMES, VideoPipeline.run(reader, writer, 4, whole::first, java.util.List.of(VideoPipeline.Stage.<Integer>of(whole::middle, whole::discardFirst, middleThreads),
+                    VideoPipeline.Stage.<String>of(whole::last, whole::discardMiddle, lastThreads)), Progress.silent()).frames());
         }
         assertEquals(FRAMES, written.size());
         for (int i = 0; i < FRAMES; i++) {
@@ -296,10 +265,12 @@ class VideoRoundTripTest {
             discardedFirst.set(0);
             discardedMiddle.set(0);
             Path failed = dir.resolve("failed.mp4");
+            Numbered failing = new Numbered(fail[0], fail[1]);
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> {
                 try (VideoReader reader = VideoReader.open(original);
                      VideoWriter writer = VideoWriter.create(failed, 320, 320, NTSC, reader.info().audio())) {
-                    VideoPipeline.run(reader, writer, 4, new Numbered(fail[0], fail[1]), Progress.silent());
+                    VideoPipeline.run(reader, writer, 4, failing::first, java.util.List.of(VideoPipeline.Stage.<Integer>of(failing::middle, failing::discardFirst, middleThreads),
+                    VideoPipeline.Stage.<String>of(failing::last, failing::discardMiddle, lastThreads)), Progress.silent());
                 }
             });
             assertEquals(fail[0] > 0 ? "model failed" : "compositing failed", e.getMessage());
@@ -308,6 +279,21 @@ class VideoRoundTripTest {
             int lastCalls = lasts.size() + (fail[1] > 0 ? 1 : 0);
             assertEquals(middleOutputs.get(), lastCalls + discardedMiddle.get(), "middle-stage handovers");
             assertTrue(Files.notExists(failed));
+        }
+    }
+
+    /** A stage's work on batch {@code n}: 40 ms on odd batches (so batches finish out of turn), counting the calls at once. */
+    private static void slowOnOddBatches(int n, java.util.concurrent.atomic.AtomicInteger running,
+                                         java.util.concurrent.atomic.AtomicInteger mostAtOnce) {
+        mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+        try {
+            if (n % 2 == 1) {
+                Thread.sleep(40);
+            }
+        } catch (InterruptedException x) {
+            Thread.currentThread().interrupt();
+        } finally {
+            running.decrementAndGet();
         }
     }
 
@@ -375,19 +361,17 @@ class VideoRoundTripTest {
         java.util.List<Integer> seconds = new java.util.concurrent.CopyOnWriteArrayList<>();
         java.util.concurrent.atomic.AtomicInteger firsts = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicInteger discarded = new java.util.concurrent.atomic.AtomicInteger();
-        class Numbered implements VideoPipeline.StagedProcessor<Integer> {
+        class Numbered {
             private final int failAt;
 
             Numbered(int failAt) {
                 this.failAt = failAt;
             }
 
-            @Override
             public Integer first(java.util.List<RgbImage> frames) {
                 return firsts.incrementAndGet();
             }
 
-            @Override
             public java.util.List<RgbImage> second(java.util.List<RgbImage> frames, Integer n) {
                 if (n == failAt) {
                     throw new IllegalStateException("compositing failed");
@@ -396,16 +380,16 @@ class VideoRoundTripTest {
                 return frames;
             }
 
-            @Override
             public void discard(Integer n) {
                 discarded.incrementAndGet();
             }
         }
         Path out = dir.resolve("out.mp4");
         long written;
+        Numbered whole = new Numbered(-1);
         try (VideoReader reader = VideoReader.open(original);
              VideoWriter writer = VideoWriter.create(out, 320, 320, NTSC, reader.info().audio())) {
-            written = VideoPipeline.run(reader, writer, 4, new Numbered(-1), Progress.silent()).frames();
+            written = VideoPipeline.run(reader, writer, 4, whole::first, java.util.List.of(VideoPipeline.Stage.<Integer>of(whole::second, whole::discard)), Progress.silent()).frames();
         }
         assertEquals(FRAMES, written);
         assertEquals(firsts.get(), seconds.size());
@@ -417,10 +401,11 @@ class VideoRoundTripTest {
         firsts.set(0);
         seconds.clear();
         Path failed = dir.resolve("failed.mp4");
+        Numbered failing = new Numbered(3);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> {
             try (VideoReader reader = VideoReader.open(original);
                  VideoWriter writer = VideoWriter.create(failed, 320, 320, NTSC, reader.info().audio())) {
-                VideoPipeline.run(reader, writer, 4, new Numbered(3), Progress.silent());
+                VideoPipeline.run(reader, writer, 4, failing::first, java.util.List.of(VideoPipeline.Stage.<Integer>of(failing::second, failing::discard)), Progress.silent());
             }
         });
         assertEquals("compositing failed", e.getMessage());
