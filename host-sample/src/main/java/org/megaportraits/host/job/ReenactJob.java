@@ -132,12 +132,13 @@ public final class ReenactJob {
                          : timed(times, "start: output", () -> VideoWriter.create(request.output(), driver.info().width(),
                                  driver.info().height(), driver.info().frameRate(), driver.info().audio(),
                                  driver.info().expectedFrames()))) {
-                Stages stages = new Stages(tracker, m, driving, e, c, times, modelThreads,
-                        c.acceptsConcurrentCalls() && (e == null || e.acceptsConcurrentCalls()) ? finishThreads : 1);
+                Stages stages = new Stages(tracker, m, driving, e, c, times);
+                // two compositing threads only where every session they call takes concurrent calls
+                int compositing = c.acceptsConcurrentCalls() && (e == null || e.acceptsConcurrentCalls()) ? finishThreads : 1;
                 VideoPipeline.Result io = VideoPipeline.run(driver, writer, request.options().batchSize(), stages::search, List.of(
                         VideoPipeline.Stage.<Searched>of(stages::complete, Searched::close),
-                        VideoPipeline.Stage.<Tracked>of(stages::middle, stages::discardFirst, stages.middleThreads()),
-                        VideoPipeline.Stage.<Rendered>of(stages::last, stages::discardMiddle, stages.lastThreads())), progress);
+                        VideoPipeline.Stage.<Tracked>of(stages::middle, stages::discardFirst, modelThreads),
+                        VideoPipeline.Stage.<Rendered>of(stages::last, stages::discardMiddle, compositing)), progress);
                 long frames = io.frames();
                 long end = System.nanoTime();
                 double steady = stages.firstBatchDone == 0 || frames <= stages.firstBatchFrames ? 0
@@ -362,9 +363,6 @@ public final class ReenactJob {
         /** When the first batch's output was ready (0 before), and its frames: for the steady rate. */
         private volatile long firstBatchDone;
         private volatile int firstBatchFrames;
-        /** Threads of the model's and of the compositing stage. */
-        private final int modelThreads;
-        private final int finishThreads;
         private final ModelCalls modelCalls = new ModelCalls();
         /** Open once the first batch's model stage has run: later batches' renders wait for it (see middle). */
         private final CountDownLatch firstRender = new CountDownLatch(1);
@@ -372,15 +370,13 @@ public final class ReenactJob {
         private int firstStages;
 
         Stages(FaceTracker tracker, ModelStart m, Driving driving, Enhancer.Session e,
-               Compositor.Session c, StageTimes times, int modelThreads, int finishThreads) {
+               Compositor.Session c, StageTimes times) {
             this.tracker = tracker;
             this.m = m;
             this.driving = driving;
             this.e = e;
             this.c = c;
             this.times = times;
-            this.modelThreads = modelThreads;
-            this.finishThreads = finishThreads;
         }
 
         Searched search(List<RgbImage> frames) {
@@ -430,14 +426,6 @@ public final class ReenactJob {
                     firstRender.countDown();
                 }
             }
-        }
-
-        int middleThreads() {
-            return modelThreads;
-        }
-
-        int lastThreads() {
-            return finishThreads;
         }
 
         void discardFirst(Tracked tracked) {
