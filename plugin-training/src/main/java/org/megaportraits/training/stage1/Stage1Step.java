@@ -147,7 +147,8 @@ final class Stage1Step {
             NDArray loss = null;
             for (int r = 0; r < replicas.size(); r++) {
                 Replica replica = replicas.get(r);
-                // every weight of both networks cast once for this pass (the discriminator judges the fake)
+                // every weight of both networks cast once for this pass; the discriminator judges the
+                // fake without being trained by it (no gradient for its weights: its step comes next)
                 replica.store.beginTraining(shards.get(r).source.getDataType(), replica.generatorWeights,
                         replica.discriminatorWeights);
                 Forward f = generatorForward(replica, shards.get(r));

@@ -29,19 +29,30 @@ final class TrainingStore extends ParameterStore {
     }
 
     /**
-     * Makes the weights of {@code networks} for training passes in {@code type}, replacing those of
+     * Makes the weights of {@code trained} for training passes in {@code type}, replacing those of
      * an earlier call. Call while gradients are being recorded, before the forward pass.
      */
-    void beginTraining(DataType type, FlatWeights... networks) {
+    void beginTraining(DataType type, FlatWeights trained) {
         views.clear();
-        for (FlatWeights w : networks) {
-            NDList v = w.forTraining(type);
-            List<Parameter> params = w.parameters();
-            for (int k = 0; k < params.size(); k++) {
-                views.put(params.get(k), v.get(k));
-            }
-            owned.addAll(v);
+        put(trained, trained.forTraining(type));
+    }
+
+    /**
+     * As {@link #beginTraining(DataType, FlatWeights)}, with the weights of {@code frozen} too: a
+     * network the pass goes through without training it (the discriminator in the generator's pass),
+     * whose weights then get no gradient.
+     */
+    void beginTraining(DataType type, FlatWeights trained, FlatWeights frozen) {
+        beginTraining(type, trained);
+        put(frozen, frozen.frozenForPass(type));
+    }
+
+    private void put(FlatWeights w, NDList v) {
+        List<Parameter> params = w.parameters();
+        for (int k = 0; k < params.size(); k++) {
+            views.put(params.get(k), v.get(k));
         }
+        owned.addAll(v);
     }
 
     /** Frees the views of every {@link #beginTraining} since the last call (after the backward passes). */

@@ -31,6 +31,37 @@ class FlatWeightsTest {
     }
 
     @Test
+    void everyWeightWhoseSizeIsAMultipleOfEightStartsAtAMultipleOfEight() {
+        try (NDManager m = NDManager.newBaseManager("PyTorch")) {
+            MultiScaleDiscriminator d = network(3);
+            Map<String, Parameter> params = NamedParameters.of(d);
+            // the network's own order would misalign some: an odd-sized weight comes before an aligned one
+            long offset = 0;
+            boolean misalignedInNetworkOrder = false;
+            for (Parameter p : params.values()) {
+                if (p.requiresGradient()) {
+                    long n = p.getShape().size();
+                    misalignedInNetworkOrder |= n % 8 == 0 && offset % 8 != 0;
+                    offset += n;
+                }
+            }
+            assertTrue(misalignedInNetworkOrder, "the test network has no weight to misalign");
+            FlatWeights w = FlatWeights.adopt(params, m);
+            d.initialize(m, DataType.FLOAT32);
+            offset = 0;
+            for (String name : w.names()) {
+                long n = w.arrays().get(name).size();
+                if (n % 8 == 0) {
+                    assertEquals(0, offset % 8, name + " of " + n + " values starts at " + offset);
+                }
+                offset += n;
+            }
+            assertEquals(w.size(), offset);
+            assertEquals(params.entrySet().stream().filter(e -> e.getValue().requiresGradient()).count(), w.names().size());
+        }
+    }
+
+    @Test
     void adoptedParametersAreSlicesOfTheBufferWithTheirOwnInitialValues() {
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
             MultiScaleDiscriminator plain = network(7);

@@ -84,4 +84,40 @@ class TrainingStoreTest {
             }
         }
     }
+
+    @Test
+    void aFrozenNetworkPassesGradientsToItsInputButGetsNone() {
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch"); NDScope scope = new NDScope()) {
+            NDArray image = m.randomUniform(0, 1, new Shape(2, 3, 32, 32));
+            NDArray[] inputGradients = new NDArray[2];
+            FlatWeights[] weights = new FlatWeights[2];
+            for (int frozen = 0; frozen < 2; frozen++) {
+                MultiScaleDiscriminator d = network();
+                // the network that trains (standing in for the generator): a gain per colour on the image
+                FlatWeights trained = FlatWeights.of(Map.of("gain",
+                        m.create(new float[] {0.8f, 1.1f, 0.9f}, new Shape(1, 3, 1, 1))), m);
+                FlatWeights judge = FlatWeights.adopt(NamedParameters.of(d), m);
+                d.initialize(m, DataType.FLOAT32);
+                TrainingStore store = new TrainingStore(m);
+                try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                    if (frozen == 1) {
+                        store.beginTraining(DataType.FLOAT32, trained, judge);
+                    } else {
+                        store.beginTraining(DataType.FLOAT32, judge);
+                    }
+                    NDArray gainView = trained.forTraining(DataType.FLOAT32).get(0);
+                    NDArray fake = image.mul(gainView);
+                    gc.backward(HingeLoss.generator(d.judge(store, fake, true).scores()));
+                }
+                store.endTraining();
+                inputGradients[frozen] = trained.gradient().duplicate();
+                weights[frozen] = judge;
+            }
+            assertTrue(inputGradients[0].abs().max().getFloat() > 0, "no gradient reached the trained network");
+            assertArrayEquals(inputGradients[0].toFloatArray(), inputGradients[1].toFloatArray(), 1e-6f,
+                    "the frozen judge changed the gradient of the network it judges");
+            assertTrue(weights[0].gradient().abs().max().getFloat() > 0, "the trained judge got no gradient");
+            assertEquals(0f, weights[1].gradient().abs().max().getFloat(), "the frozen judge got a gradient");
+        }
+    }
 }
