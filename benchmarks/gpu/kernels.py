@@ -472,11 +472,81 @@ def face_convs():
         line(f"depthwise 3x3 {name} {c} ch n={n}: channels-last", bench(lambda: F.conv2d(xl, w, b, 1, 1, 1, c)))
 
 
+def kernels_of(fn, top=4):
+    """The names (shortened) of the GPU kernels that take the most time in one call of fn."""
+    from torch.profiler import profile, ProfilerActivity
+    with profile(activities=[ProfilerActivity.CUDA]) as p:
+        fn()
+        torch.cuda.synchronize()
+    rows = sorted(p.key_averages(), key=lambda e: -e.device_time_total)[:top]
+    return [f"{e.key[:60]} {e.device_time_total / 1e3:.2f} ms" for e in rows]
+
+
+def pointwise_training():
+    """1 x 1 (x 1) convolutions and 2 x 2 average pooling at the stage-1 training shapes (2n = 8, bf16),
+    forward and backward: cuDNN (benchmark mode) on channels-first maps against the same products as
+    one batched matrix product per map (no layout change: Cout x Cin times Cin x positions)."""
+    torch.backends.cudnn.benchmark = True
+    cases = [("G3D down.0 skip", (8, 96, 32, 64, 64), 192), ("G3D up.0 skip", (8, 192, 32, 64, 64), 96),
+             ("G3D head", (8, 96, 16, 64, 64), 96), ("G3D up.1 skip", (8, 384, 32, 32, 32), 192),
+             ("E_app to volume", (8, 512, 64, 64), 1536), ("G2D projection", (8, 1536, 64, 64), 512),
+             ("G2D head", (8, 64, 512, 512), 3)]
+    for name, s, co in cases:
+        x0 = torch.randn(s, device=dev, dtype=bf)
+        ci = s[1]
+        w = (torch.randn((co, ci) + (1,) * (len(s) - 2), device=dev, dtype=bf) / ci ** 0.5).requires_grad_()
+        conv = F.conv3d if len(s) == 5 else F.conv2d
+        flops = 2 * x0.numel() * co
+
+        def as_matmul(x, w):
+            return torch.matmul(w.reshape(co, ci), x.reshape(s[0], ci, -1)).reshape((s[0], co) + s[2:])
+
+        ref = conv(x0.float(), w.float())
+        gy = torch.randn(ref.shape, device=dev, dtype=bf)
+        for form, fn in [("cuDNN conv", lambda x: conv(x, w)), ("matrix product", lambda x: as_matmul(x, w))]:
+            x = x0.clone().requires_grad_()
+
+            def both():
+                x.grad = None
+                w.grad = None
+                fn(x).backward(gy)
+
+            f_ms = bench(lambda: fn(x0), reps=10)
+            fb_ms = bench(both, reps=10)
+            err = ((fn(x0).float() - ref).norm() / ref.norm()).item()
+            line(f"1x1 {name} {ci}->{co} {tuple(s[2:])}: {form}", fb_ms,
+                 f"fwd {f_ms:7.3f} ms ({flops / f_ms / 1e9:6.1f} TFLOP/s)  rel.err {err:.1e}")
+            if form == "cuDNN conv":
+                print("    kernels of forward + backward:", ", ".join(kernels_of(both)), flush=True)
+    for s in [(8, 128, 512, 512), (8, 256, 256, 256), (8, 512, 128, 128), (8, 192, 32, 64, 64)]:
+        x0 = torch.randn(s, device=dev, dtype=bf)
+        k = (2,) * (len(s) - 2)
+        pool = F.avg_pool3d if len(s) == 5 else F.avg_pool2d
+
+        def blocks(x):
+            v = x.reshape(s[:2] + tuple(d for n in s[2:] for d in (n // 2, 2)))
+            return v.mean(tuple(range(3, v.dim(), 2)))
+
+        ref = pool(x0.float(), k)
+        gy = torch.randn(ref.shape, device=dev, dtype=bf)
+        for form, fn in [("avg_pool", lambda x: pool(x, k)), ("reshape + mean", blocks)]:
+            x = x0.clone().requires_grad_()
+
+            def both():
+                x.grad = None
+                fn(x).backward(gy)
+
+            f_ms = bench(lambda: fn(x0), reps=10)
+            fb_ms = bench(both, reps=10)
+            err = ((fn(x0).float() - ref).norm() / ref.norm()).item()
+            line(f"2x pooling {tuple(s)}: {form}", fb_ms, f"fwd {f_ms:7.3f} ms  rel.err {err:.1e}")
+
+
 if __name__ == "__main__":
     print(torch.__version__, torch.cuda.get_device_name(), flush=True)
     torch.manual_seed(0)
     only = [a[len("--only="):] for a in sys.argv if a.startswith("--only=")]
     for section in [ceilings, norms, norms_training, upsamples_training, layouts_training, layouts_kept, narrow_heads_training,
-                    samplers, convs, face_convs]:
+                    samplers, convs, face_convs, pointwise_training]:
         if not only or section.__name__ in only:
             section()

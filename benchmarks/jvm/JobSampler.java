@@ -10,7 +10,11 @@ import java.util.concurrent.ConcurrentHashMap;
  *   java -cp /tmp/sampler:host-sample/target/portraits.jar JobSampler reenact --source ... (the command's arguments)
  * Options: -Dsample.depth=3 (top frames per key), -Dsample.top=14 (lines per thread),
  * -Dsample.project=1 (project frames per key: more split a stage's time by the calls it is made of),
- * -Dsample.stop=ms (no samples after this time, e.g. to leave out the model-alone turns of bench-reenact).
+ * -Dsample.stop=ms (no samples after this time, e.g. to leave out the model-alone turns of bench-reenact),
+ * -Dsample.every=ms (sampling period, default 10),
+ * -Dsample.main=class (another main class to run, e.g. the training step benchmark, default the command),
+ * -Dsample.under=SimpleClassName (also key each sample by the call the innermost frame of that class made:
+ * e.g. Stage1Step splits a training step by the phase each sample is in).
  */
 public class JobSampler {
     static final Map<String, Map<String, Integer>> HITS = new ConcurrentHashMap<>();
@@ -21,10 +25,12 @@ public class JobSampler {
         int depth = Integer.getInteger("sample.depth", 3);
         int project = Integer.getInteger("sample.project", 1);
         long stopMs = Long.getLong("sample.stop", Long.MAX_VALUE);
+        long everyMs = Long.getLong("sample.every", 10);
+        String under = System.getProperty("sample.under");
         long start = System.nanoTime();
         Thread s = new Thread(() -> {
             while (true) {
-                try { Thread.sleep(10); } catch (InterruptedException e) { return; }
+                try { Thread.sleep(everyMs); } catch (InterruptedException e) { return; }
                 long now = (System.nanoTime() - start) / 1_000_000;
                 if (now < delayMs) continue;
                 if (now > stopMs) return;
@@ -46,6 +52,15 @@ public class JobSampler {
                             p++;
                         }
                     }
+                    if (under != null) {
+                        // the innermost frame of that class, and the call it was making
+                        for (int i = 1; i < st.length; i++) {
+                            if (st[i].getClassName().endsWith("." + under)) {
+                                key.insert(0, "[" + shortName(st[i]) + " > " + shortName(st[i - 1]) + "] ");
+                                break;
+                            }
+                        }
+                    }
                     HITS.computeIfAbsent(who, x -> new ConcurrentHashMap<>()).merge(key.toString(), 1, Integer::sum);
                     TOTAL.merge(who, 1, Integer::sum);
                 }
@@ -54,7 +69,8 @@ public class JobSampler {
         s.setDaemon(true);
         s.start();
         Runtime.getRuntime().addShutdownHook(new Thread(JobSampler::report));
-        org.megaportraits.host.cli.PortraitsCommand.main(args);
+        String main = System.getProperty("sample.main", "org.megaportraits.host.cli.PortraitsCommand");
+        Class.forName(main).getMethod("main", String[].class).invoke(null, (Object) args);
     }
 
     static String shortName(StackTraceElement f) {
