@@ -138,6 +138,23 @@ def upsample_2x(x, antialias):
     return F.interpolate(x, scale_factor=2, mode="bilinear", align_corners=False, antialias=antialias)
 
 
+def forward_backward(fn, x0, gy, ref, leaves=()):
+    """Median ms of fn's forward alone and of its forward and backward (gradient gy) from a copy of
+    x0 (and the other leaves given), the forward's error relative to ref, and the timed call."""
+    x = x0.clone().requires_grad_()
+
+    def both():
+        x.grad = None
+        for leaf in leaves:
+            leaf.grad = None
+        fn(x).backward(gy)
+
+    f_ms = bench(lambda: fn(x0), reps=10)
+    fb_ms = bench(both, reps=10)
+    err = ((fn(x0).float() - ref).norm() / ref.norm()).item()
+    return f_ms, fb_ms, err, both
+
+
 def upsamples_training():
     """Forward and backward of factor-2 bilinear up-sampling at decoder shapes of the training batch (2n = 8)."""
     for s in [(8, 512, 64, 64), (8, 256, 128, 128), (8, 128, 256, 256), (8, 384 * 4, 16, 16)]:
@@ -147,15 +164,7 @@ def upsamples_training():
         for name, fn in [("antialiased (DJL's only bilinear)", lambda v: upsample_2x(v, True)),
                          ("plain bilinear kernel", lambda v: upsample_2x(v, False)),
                          ("two matrix products", upsample_by_matmul)]:
-            x = x0.clone().requires_grad_()
-
-            def both():
-                x.grad = None
-                fn(x).backward(gy)
-
-            f_ms = bench(lambda: fn(x0), reps=10)
-            fb_ms = bench(both, reps=10)
-            err = ((fn(x0).float() - ref).norm() / ref.norm()).item()
+            f_ms, fb_ms, err, _ = forward_backward(fn, x0, gy, ref)
             line(f"upsample x2 train {name} {tuple(s)}", fb_ms, f"fwd {f_ms:7.3f} ms  rel.err {err:.1e}")
     for s in [(8, 512, 2, 8, 8), (8, 384, 4, 16, 16), (8, 192, 8, 32, 32), (8, 64, 8, 32, 32)]:
         x0 = torch.randn(s, device=dev, dtype=bf)
@@ -164,14 +173,8 @@ def upsamples_training():
         for name, fn in [("trilinear kernel", lambda v: F.interpolate(v, scale_factor=2, mode="trilinear", align_corners=False)),
                          ("depth then height-width, 2D kernels", upsample_3d_by_2d),
                          ("three matrix products", upsample_by_matmul)]:
-            x = x0.clone().requires_grad_()
-
-            def both():
-                x.grad = None
-                fn(x).backward(gy)
-
-            err = ((fn(x0).float() - ref).norm() / ref.norm()).item()
-            line(f"upsample 3D x2 train {name} {tuple(s)}", bench(both, reps=10), f"fwd {bench(lambda: fn(x0), reps=10):7.3f} ms  rel.err {err:.1e}")
+            f_ms, fb_ms, err, _ = forward_backward(fn, x0, gy, ref)
+            line(f"upsample 3D x2 train {name} {tuple(s)}", fb_ms, f"fwd {f_ms:7.3f} ms  rel.err {err:.1e}")
 
 
 def doubling_matrix(n, like):
@@ -484,8 +487,9 @@ def kernels_of(fn, top=4):
 
 def pointwise_training():
     """1 x 1 (x 1) convolutions and 2 x 2 average pooling at the stage-1 training shapes (2n = 8, bf16),
-    forward and backward: cuDNN (benchmark mode) on channels-first maps against the same products as
-    one batched matrix product per map (no layout change: Cout x Cin times Cin x positions)."""
+    forward and backward: cuDNN (benchmark mode) on channels-first maps from an aligned and from a
+    misaligned filter, against the same products as one batched matrix product per map (no layout
+    change: Cout x Cin times Cin x positions); average pooling against a reshape and a mean."""
     torch.backends.cudnn.benchmark = True
     cases = [("G3D down.0 skip", (8, 96, 32, 64, 64), 192), ("G3D up.0 skip", (8, 192, 32, 64, 64), 96),
              ("G3D head", (8, 96, 16, 64, 64), 96), ("G3D up.1 skip", (8, 384, 32, 32, 32), 192),
@@ -501,22 +505,20 @@ def pointwise_training():
         def as_matmul(x, w):
             return torch.matmul(w.reshape(co, ci), x.reshape(s[0], ci, -1)).reshape((s[0], co) + s[2:])
 
+        # the same filter as a view at an odd element offset of a larger buffer (as a training pass's
+        # weights were, before FlatWeights aligned them)
+        buffer = torch.zeros(w.numel() + 1, device=dev, dtype=bf)
+        buffer[1:] = w.detach().reshape(-1)
+        buffer.requires_grad_()
         ref = conv(x0.float(), w.float())
         gy = torch.randn(ref.shape, device=dev, dtype=bf)
-        for form, fn in [("cuDNN conv", lambda x: conv(x, w)), ("matrix product", lambda x: as_matmul(x, w))]:
-            x = x0.clone().requires_grad_()
-
-            def both():
-                x.grad = None
-                w.grad = None
-                fn(x).backward(gy)
-
-            f_ms = bench(lambda: fn(x0), reps=10)
-            fb_ms = bench(both, reps=10)
-            err = ((fn(x0).float() - ref).norm() / ref.norm()).item()
+        for form, fn, leaf in [("cuDNN conv", lambda x: conv(x, w), w),
+                               ("cuDNN conv, misaligned filter", lambda x: conv(x, buffer[1:].view(w.shape)), buffer),
+                               ("matrix product", lambda x: as_matmul(x, w), w)]:
+            f_ms, fb_ms, err, both = forward_backward(fn, x0, gy, ref, leaves=(leaf,))
             line(f"1x1 {name} {ci}->{co} {tuple(s[2:])}: {form}", fb_ms,
                  f"fwd {f_ms:7.3f} ms ({flops / f_ms / 1e9:6.1f} TFLOP/s)  rel.err {err:.1e}")
-            if form == "cuDNN conv":
+            if form.startswith("cuDNN conv"):
                 print("    kernels of forward + backward:", ", ".join(kernels_of(both)), flush=True)
     for s in [(8, 128, 512, 512), (8, 256, 256, 256), (8, 512, 128, 128), (8, 192, 32, 64, 64)]:
         x0 = torch.randn(s, device=dev, dtype=bf)
@@ -530,15 +532,7 @@ def pointwise_training():
         ref = pool(x0.float(), k)
         gy = torch.randn(ref.shape, device=dev, dtype=bf)
         for form, fn in [("avg_pool", lambda x: pool(x, k)), ("reshape + mean", blocks)]:
-            x = x0.clone().requires_grad_()
-
-            def both():
-                x.grad = None
-                fn(x).backward(gy)
-
-            f_ms = bench(lambda: fn(x0), reps=10)
-            fb_ms = bench(both, reps=10)
-            err = ((fn(x0).float() - ref).norm() / ref.norm()).item()
+            f_ms, fb_ms, err, _ = forward_backward(fn, x0, gy, ref)
             line(f"2x pooling {tuple(s)}: {form}", fb_ms, f"fwd {f_ms:7.3f} ms  rel.err {err:.1e}")
 
 
