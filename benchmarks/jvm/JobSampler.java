@@ -14,7 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * -Dsample.every=ms (sampling period, default 10),
  * -Dsample.main=class (another main class to run, e.g. the training step benchmark, default the command),
  * -Dsample.under=SimpleClassName (also key each sample by the call the innermost frame of that class made:
- * e.g. Stage1Step splits a training step by the phase each sample is in).
+ * e.g. Stage1Step splits a training step by the phase each sample is in),
+ * -Dsample.timeline=file (instead: only the main thread, each sample written as a line "epoch-ns TAB frames",
+ * innermost first, its three innermost frames and the project's below them, to set beside a CUPTI trace, whose timestamps are on the same wall clock).
  */
 public class JobSampler {
     static final Map<String, Map<String, Integer>> HITS = new ConcurrentHashMap<>();
@@ -28,6 +30,13 @@ public class JobSampler {
         long everyMs = Long.getLong("sample.every", 10);
         String under = System.getProperty("sample.under");
         long start = System.nanoTime();
+        String timeline = System.getProperty("sample.timeline");
+        if (timeline != null) {
+            startTimeline(Thread.currentThread(), timeline, delayMs, everyMs, depth);
+            String main = System.getProperty("sample.main", "org.megaportraits.host.cli.PortraitsCommand");
+            Class.forName(main).getMethod("main", String[].class).invoke(null, (Object) args);
+            return;
+        }
         Thread s = new Thread(() -> {
             while (true) {
                 try { Thread.sleep(everyMs); } catch (InterruptedException e) { return; }
@@ -71,6 +80,39 @@ public class JobSampler {
         Runtime.getRuntime().addShutdownHook(new Thread(JobSampler::report));
         String main = System.getProperty("sample.main", "org.megaportraits.host.cli.PortraitsCommand");
         Class.forName(main).getMethod("main", String[].class).invoke(null, (Object) args);
+    }
+
+    /** Samples one thread into a file until the process ends (the file is flushed by a shutdown hook). */
+    static void startTimeline(Thread target, String file, long delayMs, long everyMs, int depth) throws Exception {
+        java.io.PrintWriter out = new java.io.PrintWriter(new java.io.BufferedWriter(new java.io.FileWriter(file), 1 << 20));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            synchronized (out) {
+                out.flush();
+            }
+        }));
+        long start = System.nanoTime();
+        Thread s = new Thread(() -> {
+            while (true) {
+                java.util.concurrent.locks.LockSupport.parkNanos(everyMs * 1_000_000L);
+                if ((System.nanoTime() - start) / 1_000_000 < delayMs) continue;
+                StackTraceElement[] st = target.getStackTrace();
+                java.time.Instant now = java.time.Instant.now();
+                StringBuilder line = new StringBuilder().append(now.getEpochSecond() * 1_000_000_000L + now.getNano()).append('\t');
+                int k = 0;
+                for (StackTraceElement f : st) {
+                    // the innermost frames, then only the project's
+                    if (k++ < 3 || f.getClassName().startsWith("org.megaportraits")) {
+                        line.append(shortName(f)).append(" < ");
+                    }
+                    if (k >= depth) break;
+                }
+                synchronized (out) {
+                    out.println(line);
+                }
+            }
+        });
+        s.setDaemon(true);
+        s.start();
     }
 
     static String shortName(StackTraceElement f) {

@@ -43,6 +43,36 @@ public final class MultiScaleDiscriminator extends NetworkBlock {
         return new Judgement(features, scores);
     }
 
+    /**
+     * Judges two batches of the same size in one pass over both (every layer treats each image on
+     * its own: the judgements are those of two passes, up to rounding), with half the engine calls
+     * and one spectral-normalisation step of each weight instead of two. Element 0 judges
+     * {@code first}, element 1 {@code second}.
+     */
+    public List<Judgement> judgeTogether(ParameterStore store, NDArray first, NDArray second, boolean training) {
+        if (!first.getShape().equals(second.getShape())) {
+            throw new IllegalArgumentException("batches judged together must have one shape, got " + first.getShape()
+                    + " and " + second.getShape());
+        }
+        Judgement both = judge(store, first.concat(second, 0), training);
+        List<List<List<NDArray>>> features = List.of(new ArrayList<>(), new ArrayList<>());
+        List<NDList> scores = List.of(new NDList(), new NDList());
+        for (int s = 0; s < both.scores().size(); s++) {
+            List<List<NDArray>> scale = List.of(new ArrayList<>(), new ArrayList<>());
+            for (NDArray f : both.features().get(s)) {
+                NDList parts = f.split(2, 0);
+                scale.get(0).add(parts.get(0));
+                scale.get(1).add(parts.get(1));
+            }
+            NDList parts = both.scores().get(s).split(2, 0);
+            for (int h = 0; h < 2; h++) {
+                features.get(h).add(scale.get(h));
+                scores.get(h).add(parts.get(h));
+            }
+        }
+        return List.of(new Judgement(features.get(0), scores.get(0)), new Judgement(features.get(1), scores.get(1)));
+    }
+
     @Override
     protected NDList run(ParameterStore store, NDList inputs, boolean training) {
         NDArray x = Scalars.sub(Scalars.mul(inputs.singletonOrThrow(), 2), 1);

@@ -25,14 +25,27 @@ public final class FaceRegions {
 
     /** 150 x 150 identity chips, one per image; {@code landmarks} entries may be null. */
     public static NDArray chips(NDArray images, List<double[]> landmarks) {
-        int side = (int) images.getShape().get(3);
+        return AffineSampler.sample(images, chipMaps((int) images.getShape().get(3), landmarks), null, FaceChips.SIZE,
+                FaceChips.SIZE);
+    }
+
+    /** 150 x 150 identity chips through maps already on the images' device (K x 6, K = N; see {@link #toArray}). */
+    public static NDArray chips(NDArray images, NDArray maps) {
+        return AffineSampler.sample(images, maps, null, FaceChips.SIZE, FaceChips.SIZE, AffineSampler.Border.ZERO);
+    }
+
+    /**
+     * The maps (chip pixel to crop pixel) of the identity chips of square crops of the given side;
+     * {@code landmarks} entries may be null.
+     */
+    public static List<double[]> chipMaps(int side, List<double[]> landmarks) {
         List<double[]> maps = new ArrayList<>(landmarks.size());
         for (double[] l : landmarks) {
             maps.add(l != null ? FaceChips.chipToImage(l, FaceChips.SIZE)
                     : box(side * (1 - FALLBACK_CHIP) / 2, side * (1 - FALLBACK_CHIP) / 2,
                             side * FALLBACK_CHIP / FaceChips.SIZE, side * FALLBACK_CHIP / FaceChips.SIZE));
         }
-        return AffineSampler.sample(images, maps, null, FaceChips.SIZE, FaceChips.SIZE);
+        return maps;
     }
 
     /**
@@ -41,7 +54,17 @@ public final class FaceRegions {
      * of the crop's height and 20-80 % of its width.
      */
     public static NDArray eyeBands(NDArray images, List<double[]> landmarks) {
-        int side = (int) images.getShape().get(3);
+        return AffineSampler.sample(images, eyeBandMaps((int) images.getShape().get(3), landmarks), null,
+                EYE_BAND_HEIGHT, 2 * EYE_BAND_HEIGHT);
+    }
+
+    /** Eye bands through maps already on the images' device (K x 6, K = N; see {@link #toArray}). */
+    public static NDArray eyeBands(NDArray images, NDArray maps) {
+        return AffineSampler.sample(images, maps, null, EYE_BAND_HEIGHT, 2 * EYE_BAND_HEIGHT, AffineSampler.Border.ZERO);
+    }
+
+    /** The maps (band pixel to crop pixel) of the eye bands of square crops of the given side; entries may be null. */
+    public static List<double[]> eyeBandMaps(int side, List<double[]> landmarks) {
         int h = EYE_BAND_HEIGHT;
         List<double[]> maps = new ArrayList<>(landmarks.size());
         for (double[] l : landmarks) {
@@ -69,7 +92,18 @@ public final class FaceRegions {
             }
             maps.add(box(x0, y0, bw / (2 * h), bw / (2 * h)));
         }
-        return AffineSampler.sample(images, maps, null, h, 2 * h);
+        return maps;
+    }
+
+    /** Maps as the K x 6 row-major floats the array forms of {@link #chips} and {@link #eyeBands} take. */
+    public static float[] toArray(List<double[]> maps) {
+        float[] all = new float[maps.size() * 6];
+        for (int i = 0; i < maps.size(); i++) {
+            for (int j = 0; j < 6; j++) {
+                all[i * 6 + j] = (float) maps.get(i)[j];
+            }
+        }
+        return all;
     }
 
     /** The map of an axis-aligned box: output (u, v) reads (x0 + sx u, y0 + sy v). */

@@ -1,8 +1,9 @@
 package org.megaportraits.training.loss;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
 import java.util.List;
+import org.megaportraits.nn.tensor.Scalars;
 
 /**
  * The gaze term: a user-supplied gaze network's features of the eye bands
@@ -22,14 +23,19 @@ public final class GazeLoss implements AutoCloseable {
 
     /** The loss between predictions and targets with the targets' landmarks. */
     public NDArray loss(NDArray prediction, NDArray target, List<double[]> landmarks) {
-        NDList p = network.features(FaceRegions.eyeBands(prediction, landmarks));
-        NDList t = network.features(FaceRegions.eyeBands(target.stopGradient(), landmarks));
-        NDArray total = null;
-        for (int i = 0; i < p.size(); i++) {
-            NDArray d = p.get(i).sub(t.get(i).stopGradient()).abs().mean();
-            total = total == null ? d : total.add(d);
-        }
-        return total;
+        List<double[]> maps = FaceRegions.eyeBandMaps((int) prediction.getShape().get(3), landmarks);
+        NDArray onDevice = Scalars.owned(prediction.getManager().create(FaceRegions.toArray(maps), new Shape(maps.size(), 6)));
+        return loss(prediction, target, onDevice);
+    }
+
+    /**
+     * The loss between predictions and targets with the eye-band maps (N x 6, {@link
+     * FaceRegions#eyeBandMaps}) on their device: nothing is copied from the host, so the call does
+     * not wait for the device. Both sides' bands pass the network as one batch.
+     */
+    public NDArray loss(NDArray prediction, NDArray target, NDArray bandMaps) {
+        NDArray both = PredictionAndTarget.stack(prediction, target);
+        return PredictionAndTarget.featureDistance(network.features(FaceRegions.eyeBands(both, bandMaps.concat(bandMaps, 0))));
     }
 
     @Override

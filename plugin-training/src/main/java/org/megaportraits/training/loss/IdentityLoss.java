@@ -3,6 +3,7 @@ package org.megaportraits.training.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.util.List;
 import org.megaportraits.face.net.FaceRecognitionNet;
@@ -32,9 +33,22 @@ public final class IdentityLoss {
 
     /** The loss between predictions and targets (N x 3 x H x W) with the targets' landmarks. */
     public NDArray loss(NDArray prediction, NDArray target, List<double[]> landmarks) {
-        NDArray p = descriptors(prediction, landmarks);
-        NDArray t = descriptors(target.stopGradient(), landmarks).stopGradient();
-        return p.sub(t).abs().mean();
+        List<double[]> maps = FaceRegions.chipMaps((int) prediction.getShape().get(3), landmarks);
+        NDArray onDevice = Scalars.owned(prediction.getManager().create(FaceRegions.toArray(maps), new Shape(maps.size(), 6)));
+        return loss(prediction, target, onDevice);
+    }
+
+    /**
+     * The loss between predictions and targets (N x 3 x H x W) with the chip maps (N x 6, {@link
+     * FaceRegions#chipMaps}) on their device: nothing is copied from the host, so the call does not
+     * wait for the device. Both sides' chips pass the net as one batch.
+     */
+    public NDArray loss(NDArray prediction, NDArray target, NDArray chipMaps) {
+        NDArray both = PredictionAndTarget.stack(prediction, target);
+        NDArray d = net.forward(store, new NDList(FaceRegions.chips(both, chipMaps.concat(chipMaps, 0))), false)
+                .singletonOrThrow();
+        NDArray[] h = PredictionAndTarget.halves(d);
+        return h[0].sub(h[1]).abs().mean();
     }
 
     /** Per-pair identity cosine similarity (CSIM) of two batches of faces. */

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import org.megaportraits.nn.warp.RigidPose;
+import org.megaportraits.training.loss.FaceRegions;
 import org.megaportraits.training.data.CroppedFrame;
 import org.megaportraits.training.data.Example;
 import org.megaportraits.training.data.Planar;
@@ -19,14 +20,18 @@ import org.megaportraits.nn.tensor.Scalars;
 
 /**
  * A shard of examples on a device: images, mattes, the 4x4 pose transforms the generator takes,
- * the driver's expression copies, identities and the driver's landmarks. Images and mattes are in
+ * the driver's expression copies, identities, the driver's landmarks and the face-region maps made
+ * from them (identity chips, eye bands), and the identities as numbers on the device (the cycle
+ * term's mask of which pairs are negatives is made there). Images and mattes are in
  * the step's compute type (bf16 under mixed precision); pose transforms stay fp32, grid
  * coordinates need it.
  *
  * <p>Everything goes to the device in one copy, which the fields are copied or cast out of (so
  * they are engine-owned, never views of Java memory: see {@link Scalars#owned}). Every copy to a
  * GPU waits for all the work queued there: eleven copies in turn, each after its own host
- * preparation, kept the uploading thread waiting for most of a step.
+ * preparation, kept the uploading thread waiting for most of a step. The step itself copies
+ * nothing from the host: a copy in the middle of the step's calls would stop them until the
+ * device had run everything queued before it.
  */
 final class DeviceBatch {
 
@@ -45,6 +50,14 @@ final class DeviceBatch {
     final int[] identity;
     final int[] crossIdentity;
     final List<double[]> driverLandmarks;
+    /** The identity chips' maps of the driver frames (N x 6, fp32), from {@link FaceRegions#chipMaps}. */
+    final NDArray chipMaps;
+    /** The eye bands' maps of the driver frames (N x 6, fp32), from {@link FaceRegions#eyeBandMaps}. */
+    final NDArray eyeBandMaps;
+    /** {@link #identity} as fp32 numbers on the device (exact below 2^24 identities). */
+    final NDArray identityCodes;
+    /** {@link #crossIdentity} as fp32 numbers on the device. */
+    final NDArray crossIdentityCodes;
 
     DeviceBatch(List<Example> examples, NDManager m) {
         this(examples, m, DataType.FLOAT32);
@@ -65,6 +78,16 @@ final class DeviceBatch {
         int crossSourceMatteAt = pack.images(e -> e.cross().source().matte());
         int crossCanonicalToSourceAt = pack.poses(e -> e.cross().source(), true);
         int crossDriverExpressionAt = pack.images(e -> e.cross().expression());
+        identity = examples.stream().mapToInt(e -> e.main().identity()).toArray();
+        crossIdentity = examples.stream().mapToInt(e -> e.cross().identity()).toArray();
+        driverLandmarks = new ArrayList<>();
+        examples.forEach(e -> driverLandmarks.add(e.main().driver().landmarks()));
+        int side = examples.get(0).main().driver().image().width();
+        int chipMapsAt = pack.values(FaceRegions.toArray(FaceRegions.chipMaps(side, driverLandmarks)), new Shape(size, 6));
+        int eyeBandMapsAt = pack.values(FaceRegions.toArray(FaceRegions.eyeBandMaps(side, driverLandmarks)),
+                new Shape(size, 6));
+        int identityAt = pack.values(codes(identity), new Shape(size));
+        int crossIdentityAt = pack.values(codes(crossIdentity), new Shape(size));
         try (NDArray all = pack.upload(m)) {
             source = pack.part(all, sourceAt, compute);
             sourceMatte = pack.part(all, sourceMatteAt, compute);
@@ -77,11 +100,19 @@ final class DeviceBatch {
             crossSourceMatte = pack.part(all, crossSourceMatteAt, compute);
             crossCanonicalToSource = pack.part(all, crossCanonicalToSourceAt, DataType.FLOAT32);
             crossDriverExpression = pack.part(all, crossDriverExpressionAt, compute);
+            chipMaps = pack.part(all, chipMapsAt, DataType.FLOAT32);
+            eyeBandMaps = pack.part(all, eyeBandMapsAt, DataType.FLOAT32);
+            identityCodes = pack.part(all, identityAt, DataType.FLOAT32);
+            crossIdentityCodes = pack.part(all, crossIdentityAt, DataType.FLOAT32);
         }
-        identity = examples.stream().mapToInt(e -> e.main().identity()).toArray();
-        crossIdentity = examples.stream().mapToInt(e -> e.cross().identity()).toArray();
-        driverLandmarks = new ArrayList<>();
-        examples.forEach(e -> driverLandmarks.add(e.main().driver().landmarks()));
+    }
+
+    private static float[] codes(int[] identities) {
+        float[] f = new float[identities.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = identities[i];
+        }
+        return f;
     }
 
     /** The shard's arrays laid end to end on the host, then copied to the device at once. */
@@ -118,6 +149,11 @@ final class DeviceBatch {
                 }
             }
             return add(all, new Shape(examples.size(), 4, 4));
+        }
+
+        /** Adds numbers of the given shape; returns their index. */
+        int values(float[] values, Shape shape) {
+            return add(values, shape);
         }
 
         private int add(float[] values, Shape shape) {

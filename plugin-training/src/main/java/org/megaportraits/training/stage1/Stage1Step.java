@@ -4,10 +4,8 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -91,10 +89,10 @@ final class Stage1Step {
                     Forward f = forwards.get(r);
                     Replica replica = replicas.get(r);
                     replica.store.beginTraining(shards.get(r).source.getDataType(), replica.discriminatorWeights);
-                    MultiScaleDiscriminator d = replica.discriminator;
-                    MultiScaleDiscriminator.Judgement real = d.judge(replica.store, f.target, true);
-                    MultiScaleDiscriminator.Judgement fake = d.judge(replica.store,
-                            f.foregroundPrediction.stopGradient(), true);
+                    List<MultiScaleDiscriminator.Judgement> judged = replica.discriminator.judgeTogether(replica.store,
+                            f.target, f.foregroundPrediction.stopGradient(), true);
+                    MultiScaleDiscriminator.Judgement real = judged.get(0);
+                    MultiScaleDiscriminator.Judgement fake = judged.get(1);
                     double share = (double) shards.get(r).size / total;
                     NDArray part = fp32(HingeLoss.discriminator(real.scores(), fake.scores()));
                     pending.add("d_hinge", part, share);
@@ -224,22 +222,25 @@ final class Stage1Step {
             mark(profile, "loss: perceptual (VGG19)", () -> l1);
         }
         if (n.identity != null) {
-            total = sum(total, term(values, "g_identity", n.identity.loss(p, t, b.driverLandmarks), w.identity(), share));
+            total = sum(total, term(values, "g_identity", n.identity.loss(p, t, b.chipMaps), w.identity(), share));
             mark(profile, "loss: identity", () -> l1);
         }
         if (n.gaze != null) {
-            total = sum(total, term(values, "g_gaze", n.gaze.loss(p, t, b.driverLandmarks), w.gaze(), share));
+            total = sum(total, term(values, "g_gaze", n.gaze.loss(p, t, b.eyeBandMaps), w.gaze(), share));
             mark(profile, "loss: gaze", () -> l1);
         }
         if (w.adversarial() > 0 || w.featureMatching() > 0) {
-            MultiScaleDiscriminator.Judgement fake = r.discriminator.judge(r.store, p, true);
+            // feature matching needs the real image's features too: one pass over both
+            List<MultiScaleDiscriminator.Judgement> judged = w.featureMatching() > 0
+                    ? r.discriminator.judgeTogether(r.store, p, t.stopGradient(), true)
+                    : List.of(r.discriminator.judge(r.store, p, true));
+            MultiScaleDiscriminator.Judgement fake = judged.get(0);
             if (w.adversarial() > 0) {
                 total = sum(total, term(values, "g_adversarial", HingeLoss.generator(fake.scores()), w.adversarial(), share));
             }
             if (w.featureMatching() > 0) {
-                MultiScaleDiscriminator.Judgement real = r.discriminator.judge(r.store, t, true);
                 total = sum(total, term(values, "g_feature_matching",
-                        FeatureMatchingLoss.loss(real.features(), fake.features()), w.featureMatching(), share));
+                        FeatureMatchingLoss.loss(judged.get(1).features(), fake.features()), w.featureMatching(), share));
             }
         }
         mark(profile, "loss: adversarial and feature matching", () -> l1);
@@ -250,13 +251,16 @@ final class Stage1Step {
         return total;
     }
 
-    /** The CosFace cycle loss over all replicas' descriptors, on the master's device. */
+    /**
+     * The CosFace cycle loss over all replicas' descriptors, on the master's device. Which pairs are
+     * negatives (different identities) is worked out there from the identities the batches brought.
+     */
     private NDArray cycleLoss(List<Forward> forwards, List<DeviceBatch> shards, Replica master) {
         NDList anchors = new NDList();
         NDList positives = new NDList();
         NDList negatives = new NDList();
-        List<Integer> anchorIdentity = new ArrayList<>();
-        List<Integer> negativeIdentity = new ArrayList<>();
+        NDList anchorIdentity = new NDList();
+        NDList negativeIdentity = new NDList();
         for (int r = 0; r < forwards.size(); r++) {
             Forward f = forwards.get(r);
             DeviceBatch b = shards.get(r);
@@ -266,27 +270,17 @@ final class Stage1Step {
             positives.add(fp32(onto(f.zDriver, master)));
             negatives.add(fp32(onto(f.zDriver, master)));
             negatives.add(fp32(onto(f.zCrossDriver, master)));
-            for (int k = 0; k < 2; k++) {
-                for (int id : b.identity) {
-                    anchorIdentity.add(id);
-                }
-            }
-            for (int id : b.identity) {
-                negativeIdentity.add(id);
-            }
-            for (int id : b.crossIdentity) {
-                negativeIdentity.add(id);
-            }
+            // both anchors (the main and the cross prediction) show the driver's identity
+            NDArray main = onto(b.identityCodes, master);
+            anchorIdentity.add(main);
+            anchorIdentity.add(main);
+            negativeIdentity.add(main);
+            negativeIdentity.add(onto(b.crossIdentityCodes, master));
         }
-        float[] mask = new float[anchorIdentity.size() * negativeIdentity.size()];
-        for (int a = 0; a < anchorIdentity.size(); a++) {
-            for (int n = 0; n < negativeIdentity.size(); n++) {
-                mask[a * negativeIdentity.size() + n] = anchorIdentity.get(a).equals(negativeIdentity.get(n)) ? 0 : 1;
-            }
-        }
-        NDManager m = master.manager;
-        NDArray maskArray = Scalars.owned(m.create(mask, new Shape(anchorIdentity.size(), negativeIdentity.size())));
-        return cycle.loss(NDArrays.concat(anchors), NDArrays.concat(positives), NDArrays.concat(negatives), maskArray);
+        NDArray a = NDArrays.concat(anchorIdentity).expandDims(1);
+        NDArray n = NDArrays.concat(negativeIdentity).expandDims(0);
+        NDArray mask = a.neq(n).toType(DataType.FLOAT32, false);
+        return cycle.loss(NDArrays.concat(anchors), NDArrays.concat(positives), NDArrays.concat(negatives), mask);
     }
 
     /** The centred square the expression encoder sees, cut from full crops (differentiable). */

@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -68,6 +70,16 @@ class FaceTermsTest {
             float expected = id.descriptors(a, none).sub(id.descriptors(b, none)).abs().mean().getFloat();
             assertEquals(expected, id.loss(a, b, none).getFloat(), 1e-6);
             assertTrue(expected > 0);
+            // prediction and target pass the net together: only the prediction is trained
+            NDArray p = a.duplicate();
+            NDArray t = b.duplicate();
+            p.setRequiresGradient(true);
+            t.setRequiresGradient(true);
+            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                gc.backward(id.loss(p, t, none));
+            }
+            assertTrue(p.getGradient().abs().sum().getFloat() > 0);
+            assertEquals(0, t.getGradient().abs().sum().getFloat(), 0);
             float[] self = id.similarity(a, none, a, none);
             assertEquals(1, self[0], 1e-5);
             assertEquals(1, self[1], 1e-5);

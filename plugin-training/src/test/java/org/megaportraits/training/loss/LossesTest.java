@@ -1,11 +1,14 @@
 package org.megaportraits.training.loss;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -119,6 +122,68 @@ class LossesTest {
         };
         // |x - 0| mean = (1 + 2 + 3 + 6) / 4 = 3
         assertEquals(3, new PerceptualLoss(pooling, 3).loss(x, m.zeros(new Shape(1, 1, 2, 2))).getFloat(), 1e-6);
+    }
+
+    @Test
+    void perceptualLossOfOneJointPassEqualsTwoPassesAndTrainsOnlyThePrediction() {
+        // the prediction and the target go through the network as one batch of 2N; the reference runs two
+        // passes: each example against its own target, the target's features constant
+        FeatureNetwork squares = new FeatureNetwork() {
+            @Override
+            public String name() {
+                return "identity-and-square";
+            }
+
+            @Override
+            public NDList features(NDArray images) {
+                return new NDList(images, images.mul(images));
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        PerceptualLoss loss = new PerceptualLoss(squares, 2);
+        NDArray p = m.randomUniform(0, 1, new Shape(3, 2, 4, 4));
+        NDArray t = m.randomUniform(0, 1, new Shape(3, 2, 4, 4));
+        NDArray[] values = new NDArray[2];
+        NDArray[] grads = new NDArray[2];
+        for (int i = 0; i < 2; i++) {
+            NDArray x = p.duplicate();
+            NDArray y = t.duplicate();
+            x.setRequiresGradient(true);
+            y.setRequiresGradient(true);
+            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                NDArray v = i == 0 ? loss.loss(x, y) : twoPasses(squares, x, y);
+                values[i] = v.stopGradient();
+                gc.backward(v);
+            }
+            grads[i] = x.getGradient().duplicate();
+            assertEquals(0, y.getGradient().abs().sum().getFloat(), 0, "the target is a constant");
+        }
+        assertEquals(values[1].getFloat(), values[0].getFloat(), 1e-6);
+        assertTrue(grads[0].sub(grads[1]).abs().max().getFloat() < 1e-7, "prediction gradients differ");
+        assertTrue(grads[0].abs().sum().getFloat() > 0);
+    }
+
+    /** The perceptual loss of two levels as separate passes of prediction and target (the reference). */
+    private static NDArray twoPasses(FeatureNetwork network, NDArray prediction, NDArray target) {
+        NDArray x = prediction;
+        NDArray y = target.stopGradient();
+        NDArray total = null;
+        for (int level = 0; level < 2; level++) {
+            if (level > 0) {
+                x = PerceptualLoss.halve(x);
+                y = PerceptualLoss.halve(y);
+            }
+            NDList fx = network.features(x);
+            NDList fy = network.features(y);
+            for (int i = 0; i < fx.size(); i++) {
+                NDArray d = fx.get(i).sub(fy.get(i)).abs().mean();
+                total = total == null ? d : total.add(d);
+            }
+        }
+        return total.div(2);
     }
 
     @Test
