@@ -4,7 +4,7 @@
  * device between services. Shared by every model bundle.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package org.megaportraits.nn.tensor;
 
 import org.osgi.annotation.bundle.Export;

@@ -27,6 +27,11 @@ final class PendingValues {
         factors.add(factor);
     }
 
+    /** The pending arrays (to keep alive until {@link #resolveInto}). */
+    List<NDArray> arrays() {
+        return scalars;
+    }
+
     /** Reads every pending value (one transfer) and merges it into {@code values}; then forgets them. */
     void resolveInto(Map<String, Double> values) {
         if (scalars.isEmpty()) {

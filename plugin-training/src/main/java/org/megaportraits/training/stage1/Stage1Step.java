@@ -11,8 +11,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import org.megaportraits.basemodel.net.BaseGenerator;
+import org.megaportraits.nn.tensor.Autograd;
 import org.megaportraits.nn.tensor.DeviceTransfer;
 import org.megaportraits.nn.tensor.Devices;
 import org.megaportraits.nn.tensor.MixedPrecision;
@@ -34,7 +39,7 @@ import org.megaportraits.nn.tensor.Scalars;
  * through the discriminator's judgement of the fake), then the discriminator's (hinge loss on the
  * real image and the detached fake). See the package comment for how replicas combine.
  */
-final class Stage1Step {
+final class Stage1Step implements AutoCloseable {
 
     /** What a step reports: the logged values, and host copies of images when asked. */
     record Result(Map<String, Double> values, Samples samples) {
@@ -48,8 +53,26 @@ final class Stage1Step {
     /** What the generator's forward pass of one shard produced. */
     record Forward(NDArray prediction, NDArray crossPrediction, NDArray target, NDArray foregroundPrediction,
                            NDArray zPrediction, NDArray zCross, NDArray zDriver, NDArray zCrossDriver) {
+
+        /** Its arrays that exist (the cross-reenactment ones only with the cycle term). */
+        List<NDArray> arrays() {
+            List<NDArray> all = new ArrayList<>();
+            for (NDArray a : new NDArray[] {prediction, crossPrediction, target, foregroundPrediction, zPrediction, zCross,
+                zDriver, zCrossDriver}) {
+                if (a != null) {
+                    all.add(a);
+                }
+            }
+            return all;
+        }
     }
 
+    /** Runs the generator's backward pass while the step's thread frees the forward pass's arrays. */
+    private final ExecutorService backwardThread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "training-backward");
+        t.setDaemon(true);
+        return t;
+    });
     private final Stage1Config.Losses w;
     private final CosFaceCycleLoss cycle;
     private final Foreground foreground;
@@ -126,8 +149,8 @@ final class Stage1Step {
     /**
      * The generator's half of a step without its optimizer step: forward passes of every replica in
      * one gradient recording, one backward pass of the batch-mean loss, and the replicas' gradients
-     * summed onto the master's weights. Call inside an NDScope; the forwards live until it closes,
-     * the weights' training views until the replicas' stores end training.
+     * summed onto the master's weights. Call inside an NDScope; the forwards live until it closes.
+     * The pass's other arrays and the weights' training views are freed before this returns.
      */
     List<Forward> generatorPhase(List<Replica> replicas, List<DeviceBatch> shards, Map<String, Double> values) {
         PendingValues pending = new PendingValues();
@@ -139,38 +162,76 @@ final class Stage1Step {
     private List<Forward> generatorPhase(List<Replica> replicas, List<DeviceBatch> shards, PendingValues values,
                                          StepProfile profile) {
         Replica master = replicas.get(0);
-        int total = shards.stream().mapToInt(s -> s.size).sum();
         List<Forward> forwards = new ArrayList<>();
+        // (the collector turns gradient recording on for the forward pass; the backward pass runs below)
         try (GradientCollector gc = Engine.getEngine(Devices.ENGINE).newGradientCollector()) {
-            NDArray loss = null;
-            for (int r = 0; r < replicas.size(); r++) {
-                Replica replica = replicas.get(r);
-                // every weight of both networks cast once for this pass; the discriminator judges the
-                // fake without being trained by it (no gradient for its weights: its step comes next)
-                replica.store.beginTraining(shards.get(r).source.getDataType(), replica.generatorWeights,
-                        replica.discriminatorWeights);
-                Forward f = generatorForward(replica, shards.get(r));
-                mark(profile, "generator forward", f::prediction);
-                forwards.add(f);
-                double share = (double) shards.get(r).size / total;
-                NDArray part = generatorLosses(replicas.get(r), shards.get(r), f, share, values, profile);
-                part = Scalars.mul(onto(part, master), share);
-                loss = loss == null ? part : loss.add(part);
+            // the pass's arrays (some thousands): this thread frees them while another runs the backward pass
+            NDScope pass = new NDScope();
+            List<NDArray> kept = new ArrayList<>();
+            Future<?> backward;
+            try {
+                NDArray loss = generatorLoss(replicas, shards, forwards, values, profile);
+                NDArray seed = loss.onesLike();
+                kept.addAll(values.arrays());
+                kept.add(loss);
+                kept.add(seed);
+                forwards.forEach(f -> kept.addAll(f.arrays()));
+                kept.forEach(NDScope::unregister);
+                backward = backwardThread.submit(() -> Autograd.backward(loss, seed));
+            } finally {
+                // what the pass made and the rest of the step does not read. Autograd holds what the
+                // backward pass needs, so closing these while it runs frees nothing too early; deleting
+                // them (and the weights' views) at the step's end held up the next step by about 10 ms
+                pass.close();
+                for (Replica r : replicas) {
+                    r.store.endTraining();
+                }
             }
-            if (w.cycle() > 0) {
-                NDArray c = cycleLoss(forwards, shards, master);
-                values.add("g_cycle", c, 1);
-                loss = loss.add(Scalars.mul(c, w.cycle()));
+            try {
+                finish(backward);
+            } finally {
+                // the arrays the rest of the step reads belong to the step's scope
+                kept.forEach(NDScope::register);
             }
-            values.add("g_total", loss, 1);
-            mark(profile, "loss: cycle and sum", () -> null);
-            gc.backward(loss);
         }
         mark(profile, "generator backward", () -> master.generatorWeights.gradient());
         for (int r = 1; r < replicas.size(); r++) {
             master.generatorWeights.addGradientsOf(replicas.get(r).generatorWeights);
         }
         return forwards;
+    }
+
+    /**
+     * The forward passes of every replica and the batch-mean loss on the master, with the forwards
+     * added to {@code forwards} and every term to {@code values}.
+     */
+    NDArray generatorLoss(List<Replica> replicas, List<DeviceBatch> shards, List<Forward> forwards,
+                                  PendingValues values, StepProfile profile) {
+        Replica master = replicas.get(0);
+        int total = shards.stream().mapToInt(s -> s.size).sum();
+        NDArray loss = null;
+        for (int r = 0; r < replicas.size(); r++) {
+            Replica replica = replicas.get(r);
+            // every weight of both networks cast once for this pass; the discriminator judges the
+            // fake without being trained by it (no gradient for its weights: its step comes next)
+            replica.store.beginTraining(shards.get(r).source.getDataType(), replica.generatorWeights,
+                    replica.discriminatorWeights);
+            Forward f = generatorForward(replica, shards.get(r));
+            mark(profile, "generator forward", f::prediction);
+            forwards.add(f);
+            double share = (double) shards.get(r).size / total;
+            NDArray part = generatorLosses(replicas.get(r), shards.get(r), f, share, values, profile);
+            part = Scalars.mul(onto(part, master), share);
+            loss = loss == null ? part : loss.add(part);
+        }
+        if (w.cycle() > 0) {
+            NDArray c = cycleLoss(forwards, shards, master);
+            values.add("g_cycle", c, 1);
+            loss = loss.add(Scalars.mul(c, w.cycle()));
+        }
+        values.add("g_total", loss, 1);
+        mark(profile, "loss: cycle and sum", () -> null);
+        return loss;
     }
 
     private Forward generatorForward(Replica r, DeviceBatch b) {
@@ -201,6 +262,43 @@ final class Stage1Step {
         NDArray zPredictions = g.expressionCode(r.store, centre(predictions), true);
         return new Forward(prediction, predictions.get(cross), target, foreground.composite(prediction, b.driverMatte),
                 zPredictions.get(main), zPredictions.get(cross), zDriver, zDrivers.get(cross));
+    }
+
+    /**
+     * Waits for the backward pass, to its end even when interrupted (it cannot be cut short, and the
+     * step must not go on while it writes gradients); an interruption is passed on afterwards, for
+     * the trainer to stop at its next wait. A failure of the pass is rethrown.
+     */
+    private static void finish(Future<?> backward) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    backward.get();
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    if (e.getCause() instanceof Error err) {
+                        throw err;
+                    }
+                    throw new IllegalStateException("the generator's backward pass failed: " + e.getCause(), e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Stops the backward thread. */
+    @Override
+    public void close() {
+        backwardThread.shutdownNow();
     }
 
     /** The per-shard terms (each a mean over the shard), weighted and summed; logs each raw term. */

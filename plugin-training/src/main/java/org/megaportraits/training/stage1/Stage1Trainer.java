@@ -353,6 +353,9 @@ public final class Stage1Trainer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (stepper != null) {
+            stepper.close();
+        }
         if (sampler != null) {
             sampler.closeCroppers();
         }

@@ -1,0 +1,87 @@
+package org.megaportraits.training.stage1;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.training.GradientCollector;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.megaportraits.basemodel.net.BaseModelConfig;
+import org.megaportraits.nn.tensor.Devices;
+import org.megaportraits.training.config.ConfigLoader;
+import org.megaportraits.training.config.Stage1Config;
+import org.megaportraits.training.data.Augmenter;
+import org.megaportraits.training.data.CentreCropper;
+import org.megaportraits.training.data.Example;
+import org.megaportraits.training.data.FolderSource;
+import org.megaportraits.training.data.PairSampler;
+
+class GeneratorBackwardTest {
+
+    @TempDir
+    Path dir;
+
+    /**
+     * The step runs the generator's backward pass on a thread of its own while the step's thread
+     * frees the forward pass's arrays. The reference: the same loss, its backward pass on the same
+     * thread with every array alive, on a replica of the same weights.
+     */
+    @Test
+    void aBackwardPassBesideTheFreeingOfTheForwardArraysGivesThePlainPasssGradients() throws Exception {
+        Path data = TinyRun.data(dir.resolve("data"));
+        Stage1Config cfg = ConfigLoader.load(TinyRun.config(dir.resolve("c.json"), 4, 4));
+        BaseModelConfig model = BaseModelConfig.preset(cfg.preset());
+        try (NDManager root = NDManager.newBaseManager(Device.cpu(), Devices.ENGINE);
+             FolderSource source = FolderSource.open(data);
+             Stage1Step step = new Stage1Step(cfg)) {
+            PairSampler sampler = new PairSampler(source, () -> new CentreCropper(model.imageSize()),
+                    new Augmenter(cfg.data().augmentation()), cfg.seed(), 100);
+            List<Example> batch = sampler.batch(0, 2);
+            Replica stepped = Replica.create(model, cfg, Device.cpu(), root, false);
+            Replica plain = Replica.create(model, cfg, Device.cpu(), root, false);
+            plain.copyFrom(stepped);
+            Map<String, Double> values = new LinkedHashMap<>();
+            Map<String, float[]> expected = new LinkedHashMap<>();
+            Map<String, float[]> actual = new LinkedHashMap<>();
+            try (NDScope scope = new NDScope()) {
+                List<Stage1Step.Forward> forwards = step.generatorPhase(List.of(stepped),
+                        List.of(new DeviceBatch(batch, root)), values);
+                stepped.generatorWeights.gradients().forEach((k, v) -> actual.put(k, v.toFloatArray()));
+                // what the rest of the step reads is still there
+                assertEquals(2, forwards.get(0).prediction().getShape().get(0));
+                assertTrue(forwards.get(0).target().sum().getFloat() > 0);
+                try (GradientCollector gc = Engine.getEngine(Devices.ENGINE).newGradientCollector()) {
+                    NDArray loss = step.generatorLoss(List.of(plain), List.of(new DeviceBatch(batch, root)),
+                            new ArrayList<>(), new PendingValues(), null);
+                    assertEquals(values.get("g_total"), loss.getFloat(), 1e-6 * Math.abs(values.get("g_total")));
+                    gc.backward(loss);
+                }
+                plain.store.endTraining();
+                plain.generatorWeights.gradients().forEach((k, v) -> expected.put(k, v.toFloatArray()));
+            }
+            assertEquals(expected.keySet(), actual.keySet());
+            double norm = 0;
+            for (String k : expected.keySet()) {
+                assertArrayEquals(expected.get(k), actual.get(k), 0f, k);
+                for (float x : expected.get(k)) {
+                    norm = Math.max(norm, Math.abs(x));
+                }
+            }
+            assertTrue(norm > 0, "no gradient at all");
+            sampler.closeCroppers();
+            stepped.close();
+            plain.close();
+        }
+    }
+}
