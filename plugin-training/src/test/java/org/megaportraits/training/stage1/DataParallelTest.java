@@ -36,14 +36,14 @@ class DataParallelTest {
         Stage1Config cfg = ConfigLoader.load(TinyRun.config(dir.resolve("c.json"), 4, 4));
         BaseModelConfig model = BaseModelConfig.preset(cfg.preset());
         try (NDManager root = NDManager.newBaseManager(Device.cpu(), Devices.ENGINE);
-             FolderSource source = FolderSource.open(data)) {
+             FolderSource source = FolderSource.open(data);
+             Stage1Step step = new Stage1Step(cfg)) {
             PairSampler sampler = new PairSampler(source, () -> new CentreCropper(model.imageSize()),
                     new Augmenter(cfg.data().augmentation()), cfg.seed(), 100);
             List<Example> batch = sampler.batch(0, 4);
             Replica single = Replica.create(model, cfg, Device.cpu(), root, false);
             Replica a = Replica.create(model, cfg, Device.cpu(), root, false);
             Replica b = Replica.create(model, cfg, Device.cpu(), root, false);
-            Stage1Step step = new Stage1Step(cfg);
             Map<String, Double> one = new LinkedHashMap<>();
             Map<String, Double> two = new LinkedHashMap<>();
             Map<String, float[]> full = new LinkedHashMap<>();

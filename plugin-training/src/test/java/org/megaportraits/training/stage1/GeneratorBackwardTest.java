@@ -38,7 +38,7 @@ class GeneratorBackwardTest {
      * thread with every array alive, on a replica of the same weights.
      */
     @Test
-    void aBackwardPassBesideTheFreeingOfTheForwardArraysGivesThePlainPasssGradients() throws Exception {
+    void aBackwardPassBesideTheFreeingOfTheForwardArraysGivesThePlainBackwardPassGradients() throws Exception {
         Path data = TinyRun.data(dir.resolve("data"));
         Stage1Config cfg = ConfigLoader.load(TinyRun.config(dir.resolve("c.json"), 4, 4));
         BaseModelConfig model = BaseModelConfig.preset(cfg.preset());

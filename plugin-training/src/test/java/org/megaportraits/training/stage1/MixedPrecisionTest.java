@@ -47,13 +47,13 @@ class MixedPrecisionTest {
         Stage1Config cfg = ConfigLoader.load(TinyRun.config(dir.resolve("c.json"), 2, 2));
         BaseModelConfig model = BaseModelConfig.preset(cfg.preset());
         try (NDManager root = NDManager.newBaseManager(Device.cpu(), Devices.ENGINE);
-             FolderSource source = FolderSource.open(data)) {
+             FolderSource source = FolderSource.open(data);
+             Stage1Step step = new Stage1Step(cfg)) {
             PairSampler sampler = new PairSampler(source, () -> new CentreCropper(model.imageSize()),
                     new Augmenter(cfg.data().augmentation()), cfg.seed(), 100);
             List<Example> batch = sampler.batch(0, 2);
             Replica full = Replica.create(model, cfg, Device.cpu(), root, false);
             Replica mixed = Replica.create(model, cfg, Device.cpu(), root, false);
-            Stage1Step step = new Stage1Step(cfg);
             Map<String, Double> lossFull = new LinkedHashMap<>();
             Map<String, Double> lossMixed = new LinkedHashMap<>();
             Map<String, float[]> gradFull = new LinkedHashMap<>();
