@@ -1,10 +1,13 @@
 package org.megaportraits.training.loss;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import org.megaportraits.face.crop.AffineSampler;
 import org.megaportraits.face.crop.FaceChips;
+import org.megaportraits.nn.tensor.Scalars;
 
 /**
  * Cuts face regions out of aligned crops, differentiably: the recognition net's 150 x 150 chip and
@@ -93,6 +96,11 @@ public final class FaceRegions {
             maps.add(box(x0, y0, bw / (2 * h), bw / (2 * h)));
         }
         return maps;
+    }
+
+    /** Maps as the K x 6 array on {@code manager}'s device that {@link #chips} and {@link #eyeBands} take (one copy). */
+    public static NDArray onDevice(List<double[]> maps, NDManager manager) {
+        return Scalars.owned(manager.create(toArray(maps), new Shape(maps.size(), 6)));
     }
 
     /** Maps as the K x 6 row-major floats the array forms of {@link #chips} and {@link #eyeBands} take. */

@@ -1,9 +1,7 @@
 package org.megaportraits.training.loss;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 import java.util.List;
-import org.megaportraits.nn.tensor.Scalars;
 
 /**
  * The gaze term: a user-supplied gaze network's features of the eye bands
@@ -24,8 +22,7 @@ public final class GazeLoss implements AutoCloseable {
     /** The loss between predictions and targets with the targets' landmarks. */
     public NDArray loss(NDArray prediction, NDArray target, List<double[]> landmarks) {
         List<double[]> maps = FaceRegions.eyeBandMaps((int) prediction.getShape().get(3), landmarks);
-        NDArray onDevice = Scalars.owned(prediction.getManager().create(FaceRegions.toArray(maps), new Shape(maps.size(), 6)));
-        return loss(prediction, target, onDevice);
+        return loss(prediction, target, FaceRegions.onDevice(maps, prediction.getManager()));
     }
 
     /**

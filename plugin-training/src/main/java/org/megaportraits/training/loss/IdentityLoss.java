@@ -3,7 +3,6 @@ package org.megaportraits.training.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import java.util.List;
 import org.megaportraits.face.net.FaceRecognitionNet;
@@ -34,8 +33,7 @@ public final class IdentityLoss {
     /** The loss between predictions and targets (N x 3 x H x W) with the targets' landmarks. */
     public NDArray loss(NDArray prediction, NDArray target, List<double[]> landmarks) {
         List<double[]> maps = FaceRegions.chipMaps((int) prediction.getShape().get(3), landmarks);
-        NDArray onDevice = Scalars.owned(prediction.getManager().create(FaceRegions.toArray(maps), new Shape(maps.size(), 6)));
-        return loss(prediction, target, onDevice);
+        return loss(prediction, target, FaceRegions.onDevice(maps, prediction.getManager()));
     }
 
     /**

@@ -20,9 +20,9 @@ import org.megaportraits.nn.tensor.Scalars;
 
 /**
  * A shard of examples on a device: images, mattes, the 4x4 pose transforms the generator takes,
- * the driver's expression copies, identities, the driver's landmarks and the face-region maps made
- * from them (identity chips, eye bands), and the identities as numbers on the device (the cycle
- * term's mask of which pairs are negatives is made there). Images and mattes are in
+ * the driver's expression copies, the face-region maps made from the driver's landmarks (identity
+ * chips, eye bands), and the identities as numbers (the cycle term's mask of which pairs are
+ * negatives is made on the device). Images and mattes are in
  * the step's compute type (bf16 under mixed precision); pose transforms stay fp32, grid
  * coordinates need it.
  *
@@ -47,16 +47,13 @@ final class DeviceBatch {
     final NDArray crossSourceMatte;
     final NDArray crossCanonicalToSource;
     final NDArray crossDriverExpression;
-    final int[] identity;
-    final int[] crossIdentity;
-    final List<double[]> driverLandmarks;
     /** The identity chips' maps of the driver frames (N x 6, fp32), from {@link FaceRegions#chipMaps}. */
     final NDArray chipMaps;
     /** The eye bands' maps of the driver frames (N x 6, fp32), from {@link FaceRegions#eyeBandMaps}. */
     final NDArray eyeBandMaps;
-    /** {@link #identity} as fp32 numbers on the device (exact below 2^24 identities). */
+    /** The main pairs' identities as fp32 numbers on the device (exact below 2^24 identities). */
     final NDArray identityCodes;
-    /** {@link #crossIdentity} as fp32 numbers on the device. */
+    /** The cross pairs' identities as fp32 numbers on the device. */
     final NDArray crossIdentityCodes;
 
     DeviceBatch(List<Example> examples, NDManager m) {
@@ -78,9 +75,9 @@ final class DeviceBatch {
         int crossSourceMatteAt = pack.images(e -> e.cross().source().matte());
         int crossCanonicalToSourceAt = pack.poses(e -> e.cross().source(), true);
         int crossDriverExpressionAt = pack.images(e -> e.cross().expression());
-        identity = examples.stream().mapToInt(e -> e.main().identity()).toArray();
-        crossIdentity = examples.stream().mapToInt(e -> e.cross().identity()).toArray();
-        driverLandmarks = new ArrayList<>();
+        int[] identity = examples.stream().mapToInt(e -> e.main().identity()).toArray();
+        int[] crossIdentity = examples.stream().mapToInt(e -> e.cross().identity()).toArray();
+        List<double[]> driverLandmarks = new ArrayList<>();
         examples.forEach(e -> driverLandmarks.add(e.main().driver().landmarks()));
         int side = examples.get(0).main().driver().image().width();
         int chipMapsAt = pack.values(FaceRegions.toArray(FaceRegions.chipMaps(side, driverLandmarks)), new Shape(size, 6));

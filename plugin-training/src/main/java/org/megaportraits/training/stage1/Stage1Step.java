@@ -205,8 +205,8 @@ final class Stage1Step implements AutoCloseable {
      * The forward passes of every replica and the batch-mean loss on the master, with the forwards
      * added to {@code forwards} and every term to {@code values}.
      */
-    NDArray generatorLoss(List<Replica> replicas, List<DeviceBatch> shards, List<Forward> forwards,
-                                  PendingValues values, StepProfile profile) {
+    NDArray generatorLoss(List<Replica> replicas, List<DeviceBatch> shards, List<Forward> forwards, PendingValues values,
+                          StepProfile profile) {
         Replica master = replicas.get(0);
         int total = shards.stream().mapToInt(s -> s.size).sum();
         NDArray loss = null;

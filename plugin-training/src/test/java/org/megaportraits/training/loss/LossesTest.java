@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.List;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -79,47 +80,14 @@ class LossesTest {
         // features: the image itself and twice the image. prediction 2 x 2 [[1, 2], [3, 6]], target 0
         // level 0: mean|x| = 3 and mean|2x| = 6 -> 9; level 1 (2 x 2 average = 3): 3 + 6 = 9 -> mean 9
         // target [[1, 1], [1, 1]]: level 0: mean|x - 1| = (0 + 1 + 2 + 5) / 4 = 2 -> 2 + 4 = 6; level 1: |3 - 1| = 2 -> 6
-        FeatureNetwork twice = new FeatureNetwork() {
-            @Override
-            public String name() {
-                return "identity-and-double";
-            }
-
-            @Override
-            public NDList features(NDArray images) {
-                return new NDList(images, images.mul(2));
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        FeatureNetwork twice = network("identity-and-double", 1, images -> new NDList(images, images.mul(2)));
         PerceptualLoss loss = new PerceptualLoss(twice, 2);
         NDArray x = m.create(new float[] {1, 2, 3, 6}, new Shape(1, 1, 2, 2));
         assertEquals(9, loss.loss(x, m.zeros(new Shape(1, 1, 2, 2))).getFloat(), 1e-6);
         assertEquals(6, loss.loss(x, m.ones(new Shape(1, 1, 2, 2))).getFloat(), 1e-6);
 
         // a network that needs 2 pixels: of 3 levels only the first (2 x 2) is used, and the mean is over 1 level
-        FeatureNetwork pooling = new FeatureNetwork() {
-            @Override
-            public String name() {
-                return "pooling";
-            }
-
-            @Override
-            public int minimumSide() {
-                return 2;
-            }
-
-            @Override
-            public NDList features(NDArray images) {
-                return new NDList(images);
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        FeatureNetwork pooling = network("pooling", 2, NDList::new);
         // |x - 0| mean = (1 + 2 + 3 + 6) / 4 = 3
         assertEquals(3, new PerceptualLoss(pooling, 3).loss(x, m.zeros(new Shape(1, 1, 2, 2))).getFloat(), 1e-6);
     }
@@ -128,21 +96,7 @@ class LossesTest {
     void perceptualLossOfOneJointPassEqualsTwoPassesAndTrainsOnlyThePrediction() {
         // the prediction and the target go through the network as one batch of 2N; the reference runs two
         // passes: each example against its own target, the target's features constant
-        FeatureNetwork squares = new FeatureNetwork() {
-            @Override
-            public String name() {
-                return "identity-and-square";
-            }
-
-            @Override
-            public NDList features(NDArray images) {
-                return new NDList(images, images.mul(images));
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        FeatureNetwork squares = network("identity-and-square", 1, images -> new NDList(images, images.mul(images)));
         PerceptualLoss loss = new PerceptualLoss(squares, 2);
         NDArray p = m.randomUniform(0, 1, new Shape(3, 2, 4, 4));
         NDArray t = m.randomUniform(0, 1, new Shape(3, 2, 4, 4));
@@ -164,6 +118,30 @@ class LossesTest {
         assertEquals(values[1].getFloat(), values[0].getFloat(), 1e-6);
         assertTrue(grads[0].sub(grads[1]).abs().max().getFloat() < 1e-7, "prediction gradients differ");
         assertTrue(grads[0].abs().sum().getFloat() > 0);
+    }
+
+    /** A feature network made of a function, taking images of at least {@code minimumSide} pixels. */
+    private static FeatureNetwork network(String name, int minimumSide, Function<NDArray, NDList> features) {
+        return new FeatureNetwork() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public int minimumSide() {
+                return minimumSide;
+            }
+
+            @Override
+            public NDList features(NDArray images) {
+                return features.apply(images);
+            }
+
+            @Override
+            public void close() {
+            }
+        };
     }
 
     /** The perceptual loss of two levels as separate passes of prediction and target (the reference). */

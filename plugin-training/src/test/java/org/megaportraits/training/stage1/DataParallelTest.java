@@ -3,7 +3,6 @@ package org.megaportraits.training.stage1;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -13,16 +12,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.megaportraits.basemodel.net.BaseModelConfig;
-import org.megaportraits.nn.tensor.Devices;
 import org.megaportraits.sdk.ExecutionOptions;
-import org.megaportraits.training.config.ConfigLoader;
-import org.megaportraits.training.config.Stage1Config;
-import org.megaportraits.training.data.Augmenter;
-import org.megaportraits.training.data.CentreCropper;
 import org.megaportraits.training.data.Example;
-import org.megaportraits.training.data.FolderSource;
-import org.megaportraits.training.data.PairSampler;
 import org.megaportraits.training.run.LossLog;
 
 class DataParallelTest {
@@ -32,18 +23,13 @@ class DataParallelTest {
 
     @Test
     void twoReplicasGiveTheFullBatchGradientOfTheMeanLoss() throws Exception {
-        Path data = TinyRun.data(dir.resolve("data"));
-        Stage1Config cfg = ConfigLoader.load(TinyRun.config(dir.resolve("c.json"), 4, 4));
-        BaseModelConfig model = BaseModelConfig.preset(cfg.preset());
-        try (NDManager root = NDManager.newBaseManager(Device.cpu(), Devices.ENGINE);
-             FolderSource source = FolderSource.open(data);
-             Stage1Step step = new Stage1Step(cfg)) {
-            PairSampler sampler = new PairSampler(source, () -> new CentreCropper(model.imageSize()),
-                    new Augmenter(cfg.data().augmentation()), cfg.seed(), 100);
-            List<Example> batch = sampler.batch(0, 4);
-            Replica single = Replica.create(model, cfg, Device.cpu(), root, false);
-            Replica a = Replica.create(model, cfg, Device.cpu(), root, false);
-            Replica b = Replica.create(model, cfg, Device.cpu(), root, false);
+        try (TinyRun.Parts parts = new TinyRun.Parts(dir, 4, 4)) {
+            Stage1Step step = parts.step;
+            NDManager root = parts.root;
+            List<Example> batch = parts.batch(4);
+            Replica single = parts.replica();
+            Replica a = parts.replica();
+            Replica b = parts.replica();
             Map<String, Double> one = new LinkedHashMap<>();
             Map<String, Double> two = new LinkedHashMap<>();
             Map<String, float[]> full = new LinkedHashMap<>();
@@ -76,7 +62,6 @@ class DataParallelTest {
             // 2.0e-3 of the largest gradient with every loss on and 1.4e-3 with the cycle term alone; a wrong
             // aggregation (a share missed, a replica counted twice or dropped) is off by tens of percent.
             assertTrue(worst <= 1e-2 * norm, "replica gradients differ from the full batch's by " + worst + " (max " + norm + ")");
-            sampler.closeCroppers();
             single.close();
             a.close();
             b.close();

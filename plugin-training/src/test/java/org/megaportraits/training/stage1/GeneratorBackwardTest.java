@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -17,15 +16,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.megaportraits.basemodel.net.BaseModelConfig;
 import org.megaportraits.nn.tensor.Devices;
-import org.megaportraits.training.config.ConfigLoader;
-import org.megaportraits.training.config.Stage1Config;
-import org.megaportraits.training.data.Augmenter;
-import org.megaportraits.training.data.CentreCropper;
 import org.megaportraits.training.data.Example;
-import org.megaportraits.training.data.FolderSource;
-import org.megaportraits.training.data.PairSampler;
 
 class GeneratorBackwardTest {
 
@@ -39,17 +31,12 @@ class GeneratorBackwardTest {
      */
     @Test
     void aBackwardPassBesideTheFreeingOfTheForwardArraysGivesThePlainBackwardPassGradients() throws Exception {
-        Path data = TinyRun.data(dir.resolve("data"));
-        Stage1Config cfg = ConfigLoader.load(TinyRun.config(dir.resolve("c.json"), 4, 4));
-        BaseModelConfig model = BaseModelConfig.preset(cfg.preset());
-        try (NDManager root = NDManager.newBaseManager(Device.cpu(), Devices.ENGINE);
-             FolderSource source = FolderSource.open(data);
-             Stage1Step step = new Stage1Step(cfg)) {
-            PairSampler sampler = new PairSampler(source, () -> new CentreCropper(model.imageSize()),
-                    new Augmenter(cfg.data().augmentation()), cfg.seed(), 100);
-            List<Example> batch = sampler.batch(0, 2);
-            Replica stepped = Replica.create(model, cfg, Device.cpu(), root, false);
-            Replica plain = Replica.create(model, cfg, Device.cpu(), root, false);
+        try (TinyRun.Parts parts = new TinyRun.Parts(dir, 4, 4)) {
+            Stage1Step step = parts.step;
+            NDManager root = parts.root;
+            List<Example> batch = parts.batch(2);
+            Replica stepped = parts.replica();
+            Replica plain = parts.replica();
             plain.copyFrom(stepped);
             Map<String, Double> values = new LinkedHashMap<>();
             Map<String, float[]> expected = new LinkedHashMap<>();
@@ -79,7 +66,6 @@ class GeneratorBackwardTest {
                 }
             }
             assertTrue(norm > 0, "no gradient at all");
-            sampler.closeCroppers();
             stepped.close();
             plain.close();
         }

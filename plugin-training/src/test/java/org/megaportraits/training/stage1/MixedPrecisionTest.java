@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -15,18 +14,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.megaportraits.basemodel.net.BaseModelConfig;
-import org.megaportraits.nn.tensor.Devices;
 import org.megaportraits.sdk.ExecutionOptions;
 import org.megaportraits.sdk.InvalidInputException;
 import org.megaportraits.sdk.Precision;
-import org.megaportraits.training.config.ConfigLoader;
-import org.megaportraits.training.config.Stage1Config;
-import org.megaportraits.training.data.Augmenter;
-import org.megaportraits.training.data.CentreCropper;
 import org.megaportraits.training.data.Example;
-import org.megaportraits.training.data.FolderSource;
-import org.megaportraits.training.data.PairSampler;
 
 /**
  * Mixed precision: weights stay fp32, the networks compute in another type, gradients come back to
@@ -43,17 +34,12 @@ class MixedPrecisionTest {
 
     @Test
     void anotherComputeTypeGivesFp32GradientsEqualToTheFp32Step() throws Exception {
-        Path data = TinyRun.data(dir.resolve("data"));
-        Stage1Config cfg = ConfigLoader.load(TinyRun.config(dir.resolve("c.json"), 2, 2));
-        BaseModelConfig model = BaseModelConfig.preset(cfg.preset());
-        try (NDManager root = NDManager.newBaseManager(Device.cpu(), Devices.ENGINE);
-             FolderSource source = FolderSource.open(data);
-             Stage1Step step = new Stage1Step(cfg)) {
-            PairSampler sampler = new PairSampler(source, () -> new CentreCropper(model.imageSize()),
-                    new Augmenter(cfg.data().augmentation()), cfg.seed(), 100);
-            List<Example> batch = sampler.batch(0, 2);
-            Replica full = Replica.create(model, cfg, Device.cpu(), root, false);
-            Replica mixed = Replica.create(model, cfg, Device.cpu(), root, false);
+        try (TinyRun.Parts parts = new TinyRun.Parts(dir, 2, 2)) {
+            Stage1Step step = parts.step;
+            NDManager root = parts.root;
+            List<Example> batch = parts.batch(2);
+            Replica full = parts.replica();
+            Replica mixed = parts.replica();
             Map<String, Double> lossFull = new LinkedHashMap<>();
             Map<String, Double> lossMixed = new LinkedHashMap<>();
             Map<String, float[]> gradFull = new LinkedHashMap<>();
@@ -91,7 +77,6 @@ class MixedPrecisionTest {
             double cosine = dot / Math.sqrt(na * nb);
             assertTrue(nb > 0, "no gradient reached the fp32 weights");
             assertTrue(cosine > 0.999, "the gradient of the mixed step points elsewhere: cosine " + cosine);
-            sampler.closeCroppers();
             full.close();
             mixed.close();
         }
