@@ -132,7 +132,7 @@ final class DeviceBatch {
             for (int i = 0; i < examples.size(); i++) {
                 System.arraycopy(image.apply(examples.get(i)).data(), 0, all, i * per, per);
             }
-            return add(all, new Shape(examples.size(), first.channels(), first.height(), first.width()));
+            return values(all, new Shape(examples.size(), first.channels(), first.height(), first.width()));
         }
 
         /** Adds the 4x4 pose transform of each example's frame (N, 4, 4); returns its index. */
@@ -145,15 +145,11 @@ final class DeviceBatch {
                     all[i * 16 + k] = (float) matrix[k];
                 }
             }
-            return add(all, new Shape(examples.size(), 4, 4));
+            return values(all, new Shape(examples.size(), 4, 4));
         }
 
         /** Adds numbers of the given shape; returns their index. */
         int values(float[] values, Shape shape) {
-            return add(values, shape);
-        }
-
-        private int add(float[] values, Shape shape) {
             chunks.add(values);
             offsets.add(new long[] {length, length + values.length});
             shapes.add(shape);
